@@ -1,0 +1,126 @@
+"""Typed results of parsing one file: reports, long value rows and rejects with bilingual messages.
+
+A quarantined file carries its one file-level reject in `quarantine` and no reports or values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+
+@dataclass(frozen=True, slots=True)
+class Reject:
+    sheet: str | None
+    row: int | None
+    reason_code: str
+    message_vi: str
+    message_en: str
+    found: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedReport:
+    sheet: str | None
+    agency_written: str
+    agency_code: str
+    period_written: str
+    period_code: str
+    is_correction: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ValueRow:
+    report_index: int
+    sheet: str | None
+    row: int
+    row_role: str
+    section: str | None
+    agency_written: str | None
+    agency_code: str | None
+    period_written: str
+    period_code: str
+    item_code: str
+    value_text: str
+    value: float
+    unit: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFile:
+    kind: str | None
+    encoding: str | None
+    reports: list[ParsedReport]
+    values: list[ValueRow]
+    rejects: list[Reject]
+    quarantine: Reject | None
+
+
+# reason code -> (Vietnamese, English) sentence; `{found}` is the text as found in the file.
+_MESSAGES = {
+    "empty_file": ("Tệp rỗng: không có dữ liệu nào.", "Empty file: it holds no data."),
+    "encrypted_workbook": (
+        "Tệp Excel được đặt mật khẩu, không mở được; đề nghị gửi lại bản không mật khẩu.",
+        "The workbook is password-protected and cannot be opened; ask for an unprotected copy.",
+    ),
+    "not_a_spreadsheet": (
+        "Tệp không phải bảng tính (tìm thấy: {found}).",
+        "The file is not a spreadsheet (found: {found}).",
+    ),
+    "corrupt_workbook": (
+        "Tệp Excel bị hỏng, không đọc được ({found}).",
+        "The workbook is damaged and cannot be read ({found}).",
+    ),
+    "unknown_kind": (
+        "Không nhận ra loại báo cáo (tiêu đề/cột tìm thấy: {found}).",
+        "The report kind is not recognised (title/columns found: {found}).",
+    ),
+    "unknown_agency": ('Không nhận ra đơn vị báo cáo "{found}".', 'Unknown reporting unit "{found}".'),
+    "agency_not_valid_in_period": (
+        'Đơn vị "{found}" không tồn tại trong kỳ báo cáo {period}.',
+        'Unit "{found}" did not exist in the report period {period}.',
+    ),
+    "unknown_period": (
+        "Không đọc được kỳ báo cáo (tìm thấy: {found}).",
+        "No report period could be read (found: {found}).",
+    ),
+    "period_out_of_range": (
+        'Kỳ báo cáo "{found}" nằm ngoài phạm vi (trước năm 2024 hoặc sau ngày nhận tệp).',
+        'Report period "{found}" is out of range (before 2024 or after the file arrived).',
+    ),
+    "no_header_row": (
+        "Không tìm thấy dòng tiêu đề bảng (STT, Nội dung, Kết quả…).",
+        "The table header row (STT, Nội dung, Kết quả…) was not found.",
+    ),
+    "unparseable_number": ('Giá trị "{found}" không phải là số.', 'Value "{found}" is not a number.'),
+    "unknown_item": ('Chỉ tiêu "{found}" không có trong mẫu báo cáo.', 'Item "{found}" is not in the report template.'),
+    "duplicate_item": (
+        'Chỉ tiêu "{found}" lặp lại với cùng giá trị (bảng dán hai lần?); bản lặp bị bỏ qua.',
+        ('Item "{found}" appears again with the same value (table pasted twice?); the repeat is skipped.'),
+    ),
+    "conflicting_item": (
+        'Chỉ tiêu "{found}" xuất hiện nhiều lần với giá trị khác nhau; tất cả bị loại.',
+        ('Item "{found}" appears more than once with different values; every occurrence is rejected.'),
+    ),
+    "malformed_row": ("Dòng có số cột sai: {found}.", "The row has the wrong number of fields: {found}."),
+}
+
+
+def reject(
+    reason: str, sheet: str | None, row: int | None, found: str | None = None, period: str | None = None
+) -> Reject:
+    """A reject whose sentences name what was found and where (sheet, row)."""
+    vi, en = _MESSAGES[reason]
+    shown = found if found not in (None, "") else "(trống)"
+    shown_en = found if found not in (None, "") else "(empty)"
+    vi = vi.format(found=shown, period=period or "")
+    en = en.format(found=shown_en, period=period or "")
+    where_vi = ", ".join(p for p in (f'trang tính "{sheet}"' if sheet else "", f"dòng {row}" if row else "") if p)
+    where_en = ", ".join(p for p in (f'sheet "{sheet}"' if sheet else "", f"row {row}" if row else "") if p)
+    if where_vi:
+        vi, en = f"{where_vi[0].upper()}{where_vi[1:]}: {vi}", f"{where_en[0].upper()}{where_en[1:]}: {en}"
+    return Reject(sheet, row, reason, vi, en, found)
+
+
+def in_file(r: Reject, name: str) -> Reject:
+    """The reject with the file's name in front of its sentences, as a clerk needs it."""
+    return replace(r, message_vi=f'Tệp "{name}" — {r.message_vi}', message_en=f'File "{name}" — {r.message_en}')

@@ -1,0 +1,168 @@
+"""One report per sheet, one item per row: the flow the quarterly report and the survey share.
+
+Header row by labels, header block above it (unit, period, correction), items, duplicate rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .model import ParsedReport, Reject, ValueRow, reject
+from .periods import in_range
+from .registry import AgencyRegistry
+from .text import clean
+from .workbook import (
+    Roles,
+    Sheet,
+    Workbook,
+    cell_number,
+    cell_text,
+    find_header_row,
+    find_period,
+    find_reporter,
+    header_lines,
+    is_correction,
+)
+
+TABLE_ROLES = Roles(
+    stt=re.compile(r"(?:s\.?\s?tt|tt|so tt|so thu tu)\.?$"),
+    label=re.compile(r"(?:noi dung|chi tieu|ten chi tieu|hang muc)"),
+    unit=re.compile(r"(?:don vi tinh|dvt|don vi$)"),
+    value=re.compile(r"(?:ket qua|so luong|so lieu|gia tri|thuc hien)"),
+    note=re.compile(r"ghi chu"),
+)
+
+# what an item matcher answers for a row that is no item row (a section, a blank, the footer)
+SKIP = "skip"
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    code: str
+    unit: str | None
+
+
+@dataclass(slots=True)
+class Candidate:
+    row: int
+    item: Item
+    value_text: str
+    value: float
+    unit: str | None
+
+
+def duplicate_rule(
+    cands: list, key: Callable, value: Callable, sheet: str | None, describe: Callable
+) -> tuple[list, list[Reject]]:
+    """Same key again with the same value: the repeat is a `duplicate_item`; different values:
+    every occurrence is a `conflicting_item`."""
+    groups: dict = {}
+    for c in cands:
+        groups.setdefault(key(c), []).append(c)
+    kept, rejects = [], []
+    for c in cands:
+        group = groups[key(c)]
+        if len(group) == 1:
+            kept.append(c)
+        elif len({value(g) for g in group}) > 1:
+            rejects.append(reject("conflicting_item", sheet, c.row, found=describe(c)))
+        elif c is group[0]:
+            kept.append(c)
+        else:
+            rejects.append(reject("duplicate_item", sheet, c.row, found=describe(c)))
+    return kept, rejects
+
+
+@dataclass(slots=True)
+class SheetResult:
+    report: ParsedReport | None
+    values: list[ValueRow]
+    rejects: list[Reject]
+    failure: Reject | None
+
+
+def parse_report_sheet(
+    book: Workbook,
+    sheet: Sheet,
+    registry: AgencyRegistry,
+    arrival: dt.date,
+    report_index: int,
+    *,
+    required: tuple[str, ...],
+    period_kinds: tuple[str, ...],
+    match_item: Callable[[str, object], Item | str | None],
+) -> SheetResult:
+    """`match_item(stt, label cell)` names the item of a row, `SKIP`s it, or None for an unknown item."""
+    rows, name = sheet.rows, sheet.name
+    found = find_header_row(rows, TABLE_ROLES, required, start=sheet.stt_row or 0)
+    if found is None:
+        return SheetResult(None, [], [], reject("no_header_row", name, None))
+    header, cols = found
+    lines = header_lines(sheet, header)
+    period = find_period(lines, period_kinds)
+    if period is None:
+        return SheetResult(
+            None, [], [], reject("unknown_period", name, None, found=" | ".join(t for _, t in lines[:6]))
+        )
+    period_written, period_code = period
+    if not in_range(period_code, arrival):
+        return SheetResult(None, [], [], reject("period_out_of_range", name, None, found=period_written))
+    who = find_reporter(lines, registry, period_code)
+    if who.code is None:
+        return SheetResult(None, [], [], reject(who.reason, name, None, found=who.written or None, period=period_code))
+    report = ParsedReport(name, who.written, who.code, period_written, period_code, is_correction(lines))
+
+    stt_col, label_col = cols["stt"], cols.get("label")
+    unit_col, value_col = cols.get("unit"), cols["value"]
+    cands: list[Candidate] = []
+    rejects: list[Reject] = []
+    for r in range(header + 1, len(rows)):
+        row = rows[r]
+        if row[stt_col] == "":
+            continue  # blank lines, notes and the footer carry no STT
+        stt = cell_text(row[stt_col])
+        label_cell = row[label_col] if label_col is not None else ""
+        item = match_item(stt, label_cell)
+        if item is SKIP:
+            continue
+        if item is None:
+            label = clean(cell_text(label_cell))
+            rejects.append(reject("unknown_item", name, r + 1, found=f"{stt} {label}".strip()))
+            continue
+        text, value = cell_number(book, sheet, r, value_col)
+        if value is None:
+            rejects.append(reject("unparseable_number", name, r + 1, found=text))
+            continue
+        unit = clean(cell_text(row[unit_col])).lower() if unit_col is not None else ""
+        cands.append(Candidate(r + 1, item, text, value, unit or item.unit))
+    kept, dupes = duplicate_rule(
+        cands,
+        key=lambda c: c.item.code,
+        value=lambda c: c.value,
+        sheet=name,
+        describe=lambda c: f"{c.item.code} = {c.value_text or '(trống)'}",
+    )
+    rejects.extend(dupes)
+    rejects.sort(key=lambda x: x.row or 0)
+    values = [
+        ValueRow(
+            report_index,
+            name,
+            c.row,
+            "detail",
+            None,
+            who.written,
+            who.code,
+            period_written,
+            period_code,
+            c.item.code,
+            c.value_text,
+            c.value,
+            c.unit,
+        )
+        for c in kept
+    ]
+    return SheetResult(report, values, rejects, None)

@@ -1,0 +1,269 @@
+"""Workbooks read with python-calamine, and what every workbook kind shares.
+
+Cells as text or numbers, the table header row, and the header block (unit, period, correction).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+import python_calamine
+
+from .model import Reject, reject
+from .numbers import number_text, parse_number
+from .periods import granularity, parse_period
+from .registry import NOT_VALID_IN_PERIOD, UNKNOWN_AGENCY, AgencyRegistry
+from .text import clean, from_tcvn3, looks_tcvn3, match_key, nfc
+
+HEADER_SCAN_ROWS = 60
+
+
+@dataclass(slots=True)
+class Sheet:
+    name: str
+    rows: list[list]
+    index: int
+    # the first row with an STT label (found while telling the kind), and header lines by end row
+    stt_row: int | None = None
+    lines: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Workbook:
+    data: bytes
+    sheets: list[Sheet]
+    encoding: str | None
+    _errors: dict[int, dict[tuple[int, int], str]] = field(default_factory=dict)
+
+    def error_at(self, sheet: Sheet, row: int, col: int) -> str | None:
+        """The error code (`#REF!` …) of a cell calamine shows as empty, for xlsx files."""
+        if sheet.index not in self._errors:
+            self._errors[sheet.index] = _xlsx_error_cells(self.data, sheet.index)
+        return self._errors[sheet.index].get((row, col))
+
+
+def read_workbook(data: bytes) -> Workbook | Reject:
+    """All sheets' cells from A1 (so list indexes are sheet rows - 1), or a file-level reject."""
+    try:
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = [
+            Sheet(name, book.get_sheet_by_index(i).to_python(skip_empty_area=False), i)
+            for i, name in enumerate(book.sheet_names)
+        ]
+    except python_calamine.PasswordError:
+        return reject("encrypted_workbook", None, None)
+    except Exception as exc:  # noqa: BLE001 - calamine raises many types for damaged files; all mean the same
+        text = str(exc)
+        if "password" in text.lower() or "encrypt" in text.lower():
+            return reject("encrypted_workbook", None, None)
+        return reject("corrupt_workbook", None, None, found=text[:200])
+    sheets = [s for s in sheets if any(c != "" for row in s.rows for c in row)]
+    if not sheets:
+        return reject("empty_file", None, None)
+    encoding = None
+    sample = [c for s in sheets for row in s.rows[:15] for c in row if isinstance(c, str) and c]
+    if looks_tcvn3(sample):
+        encoding = "tcvn3"
+        for s in sheets:
+            s.rows = [[from_tcvn3(c) if isinstance(c, str) and c else c for c in row] for row in s.rows]
+    return Workbook(data, sheets, encoding)
+
+
+_SHEET_ENTRY = re.compile(rb'<sheet\b[^>]*?\br:id="([^"]+)"')
+_REL = re.compile(
+    rb'<Relationship\b[^>]*?\bId="([^"]+)"[^>]*?\bTarget="([^"]+)"|'
+    rb'<Relationship\b[^>]*?\bTarget="([^"]+)"[^>]*?\bId="([^"]+)"'
+)
+_ERROR_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>(?:<f[^>]*>.*?</f>|<f[^>]*/>)?<v>([^<]*)</v>')
+
+
+def _xlsx_error_cells(data: bytes, index: int) -> dict[tuple[int, int], str]:
+    """Error cells of one xlsx sheet, keyed by 0-based (row, col); calamine reads them as empty."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+            if len(sheets) == 1:
+                target = sheets[0]  # the usual single-sheet report: no need to follow the relations
+            else:
+                rids = _SHEET_ENTRY.findall(z.read("xl/workbook.xml"))
+                rels = {}
+                for m in _REL.finditer(z.read("xl/_rels/workbook.xml.rels")):
+                    rid, rel = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+                    rels[rid] = rel.decode()
+                target = rels[rids[index]].lstrip("/")
+                target = target if target.startswith("xl/") else "xl/" + target
+            xml = z.read(target)
+    except Exception:  # noqa: BLE001 - not an xlsx (xls) or an unusual layout: no error cells to recover
+        return {}
+    if b't="e"' not in xml:
+        return {}
+    cells = {}
+    for m in _ERROR_CELL.finditer(xml):
+        col = 0
+        for ch in m.group(1):
+            col = col * 26 + ch - 64
+        cells[(int(m.group(2)) - 1, col - 1)] = html.unescape(m.group(3).decode())
+    return cells
+
+
+def cell_text(value) -> str:
+    """A cell as text: strings NFC and trimmed, numbers faithful (`1234`, `12.5`)."""
+    kind = type(value)
+    if kind is str:
+        return nfc(value).strip() if value else ""
+    if kind is float or kind is int or kind is bool:
+        return number_text(value)
+    if isinstance(value, (dt.date, dt.time, dt.timedelta)):
+        return value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return str(value)
+
+
+def cell_number(book: Workbook, sheet: Sheet, r: int, c: int) -> tuple[str, float | None]:
+    """(value as written, number or None when the cell holds no number)."""
+    row = sheet.rows[r]
+    value = row[c] if c < len(row) else ""
+    kind = type(value)
+    if kind is float or kind is int:
+        return number_text(value), float(value)
+    if kind is bool:
+        return cell_text(value), None
+    if value == "":
+        error = book.error_at(sheet, r, c)
+        if error:
+            return error, None
+        return "", 0.0
+    text = cell_text(value)
+    return text, parse_number(text) if isinstance(value, str) else None
+
+
+class Roles:
+    """Column roles of a table header, each a pattern its label's match key starts with.
+
+    Which role a label plays is remembered per label, since the same labels recur in every file.
+    """
+
+    def __init__(self, **patterns: re.Pattern):
+        self.patterns = patterns
+        self._seen: dict[str, tuple[str, ...]] = {}
+
+    def __getitem__(self, role: str) -> re.Pattern:
+        return self.patterns[role]
+
+    def role_of(self, label: str, taken: dict[str, int]) -> str | None:
+        roles = self._seen.get(label)
+        if roles is None:
+            key = match_key(label)
+            roles = self._seen[label] = tuple(r for r, p in self.patterns.items() if p.match(key))
+        for role in roles:
+            if role not in taken:
+                return role
+        return None
+
+
+def find_header_row(
+    rows: list[list], roles: Roles, required: tuple[str, ...], start: int = 0
+) -> tuple[int, dict[str, int]] | None:
+    """First row at or after `start` carrying the labels of the required roles:
+    (row index, role -> column)."""
+    for r in range(start, min(len(rows), start + HEADER_SCAN_ROWS)):
+        found: dict[str, int] = {}
+        for c, value in enumerate(rows[r]):
+            if type(value) is str and value:
+                role = roles.role_of(value, found)
+                if role is not None:
+                    found[role] = c
+        if all(role in found for role in required):
+            return r, found
+    return None
+
+
+def header_lines(sheet: Sheet, stop: int) -> list[tuple[int, str]]:
+    """(row index, line) for every text line above the table header, merged cells included."""
+    cached = sheet.lines.get(stop)
+    if cached is not None:
+        return cached
+    lines = []
+    for r in range(min(stop, len(sheet.rows))):
+        for value in sheet.rows[r]:
+            kind = type(value)
+            if kind is str:
+                if value:
+                    for part in value.splitlines():
+                        part = clean(part)
+                        if part:
+                            lines.append((r, part))
+            elif kind is float or kind is int:
+                lines.append((r, number_text(value)))
+    sheet.lines[stop] = lines
+    return lines
+
+
+def is_correction(lines: list[tuple[int, str]]) -> bool:
+    return any("dieu chinh" in (k := match_key(t)) or "bo sung" in k for _, t in lines)
+
+
+def find_period(lines: list[tuple[int, str]], kinds: tuple[str, ...]) -> tuple[str, str] | None:
+    """(line as written, period code) of the first line naming a period of an accepted granularity."""
+    for _, text in lines:
+        code = parse_period(text)
+        if code and granularity(code) in kinds:
+            return text, code
+    return None
+
+
+_NOT_AGENCY = re.compile(r"^(?:bao cao|cong hoa|doc lap|kinh gui|so:|so \d|\(|-|ve viec|tieu de|bieu)")
+_AGENCY_LIKE = re.compile(
+    r"^(?:ubnd|uy ban nhan dan|phong|van phong|cong an|phuong|xa|thi xa|huyen|"
+    r"thanh pho|quan|p\.|x\.|tx\b|trung tam|ban|so |cong ty|truong)"
+)
+_LABELLED = re.compile(r"^(?:don vi|co quan)[^:]{0,20}:")
+_PROVINCE = re.compile(r"^(?:ubnd |uy ban nhan dan )?tinh\b")
+_DISTRICT = re.compile(r"^(?:ubnd |uy ban nhan dan )?(?:huyen|thi xa|thanh pho|quan|tx)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Reporter:
+    written: str
+    code: str | None
+    reason: str | None
+
+
+def find_reporter(lines: list[tuple[int, str]], registry: AgencyRegistry, period_code: str) -> Reporter:
+    """The most specific unit the header names; a parent line (town, province) is not the reporter."""
+    specific: Reporter | None = None
+    area: Reporter | None = None
+    not_valid: Reporter | None = None
+    unknown: Reporter | None = None
+    other_town: Reporter | None = None
+    for _, text in lines:
+        key = match_key(text)
+        if _LABELLED.match(key):
+            # `Đơn vị báo cáo: UBND phường Phổ Ninh` names the unit after the colon
+            text = text.split(":", 1)[1].strip()
+            key = match_key(text)
+        if _NOT_AGENCY.match(key) or parse_period(text) or _PROVINCE.match(key):
+            continue
+        res = registry.resolve(text, period_code)
+        if res.agency_code is not None:
+            if registry.specificity(res.agency_code) >= 2:
+                specific = Reporter(text, res.agency_code, None)
+            elif area is None:
+                area = Reporter(text, res.agency_code, None)
+        elif res.reason == NOT_VALID_IN_PERIOD:
+            not_valid = Reporter(text, None, NOT_VALID_IN_PERIOD)
+        elif _AGENCY_LIKE.match(key):
+            unknown = Reporter(text, None, UNKNOWN_AGENCY)
+            if _DISTRICT.match(key):
+                other_town = unknown
+    # a generic office name under another town's committee is that town's office, not ours
+    return other_town or specific or not_valid or unknown or area or Reporter("", None, UNKNOWN_AGENCY)
+
+
+def sheet_year_period(name: str) -> str | None:
+    code = parse_period(name)
+    return code if code and granularity(code) == "year" else None
