@@ -1,0 +1,41 @@
+# One command to run the pipeline on the shipped sample, one to run the tests.
+# Everything installs into project-local folders: .tools (uv itself) and .venv (the locked environment).
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+UV_VERSION := 0.13.9
+UV := .tools/bin/uv
+VENV := .venv
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+RAW_DIR := $(or $(DX_RAW_DIR),raw)
+
+.PHONY: install run test sample dagster-ui clean
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.installed: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --python $(PYTHON)
+	$(VENV)/bin/python -c "from dagster_project.transform import prepare_manifest; prepare_manifest(force=True)"
+	touch $@
+
+install: $(VENV)/.installed
+
+## The sample world is generated (deterministically) into raw/ when raw/ holds no agency files yet.
+sample: install
+	@if [ -z "$$(find $(RAW_DIR) -type f ! -name README.md 2>/dev/null | head -n 1)" ]; then \
+		echo "generating the sample world into $(RAW_DIR)/"; \
+		$(VENV)/bin/python -m sample_world --out $(RAW_DIR) --manifest warehouse/sample.manifest.json --force; \
+	fi
+
+run: sample
+	$(VENV)/bin/dxw refresh
+
+test: install
+	$(VENV)/bin/python -m pytest
+
+dagster-ui: install
+	$(VENV)/bin/dagster dev -m dagster_project.definitions -h 127.0.0.1 -p 3000
+
+clean:
+	rm -rf warehouse dbt/target dbt/logs $(VENV)/.installed

@@ -1,0 +1,1 @@
+"""Dagster assets by concern: ingest, transform (dbt), publish."""

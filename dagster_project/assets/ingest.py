@@ -1,0 +1,50 @@
+"""The ingestion assets: a thin Dagster shell around `ingest_raw_tree`.
+
+One multi-asset writes the four ingestion tables together, because one pass over the raw tree
+produces all of them consistently.
+"""
+
+from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, multi_asset
+from dagster_duckdb import DuckDBResource
+
+from dagster_project import settings
+from dagster_project.ingest.run import ingest_raw_tree
+
+WRITER_POOL = "duckdb_writer"
+
+INGEST_TABLES = {
+    "ingest_files": "Every raw file with its content hash, arrival date, kind and end state.",
+    "ingest_reports": "Every report in a loaded file (kind × agency × period) and which version is current.",
+    "ingest_values": "Long typed rows: file, sheet, row, agency and period as written, item, value, unit.",
+    "ingest_rejects": "Every rejected row and quarantined file, with reason code and vi/en sentence.",
+}
+
+
+@multi_asset(
+    specs=[
+        AssetSpec(name, description=desc, group_name="ingest", owners=["team:data-platform"])
+        for name, desc in INGEST_TABLES.items()
+    ],
+    pool=WRITER_POOL,
+    can_subset=False,
+)
+def ingest_raw_files(context: AssetExecutionContext, duckdb: DuckDBResource):
+    with duckdb.get_connection() as con:
+        summary = ingest_raw_tree(con, settings.raw_dir(), settings.registry_dir())
+        counts = {table: con.execute(f"select count(*) from {table}").fetchone()[0] for table in INGEST_TABLES}
+    context.log.info(
+        "raw tree: %s files seen, %s new, %s changed, %s unchanged, %s removed, %s parsed; states %s",
+        summary.files_seen,
+        summary.new,
+        summary.changed,
+        summary.unchanged,
+        summary.removed,
+        summary.parsed,
+        summary.states,
+    )
+    for table in INGEST_TABLES:
+        metadata = {"row_count": counts[table]}
+        if table == "ingest_files":
+            metadata.update({f"files_{k}": v for k, v in summary.as_dict().items() if k != "states"})
+            metadata.update({f"state_{k}": v for k, v in summary.states.items()})
+        yield MaterializeResult(asset_key=table, metadata=metadata)

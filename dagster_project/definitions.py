@@ -1,0 +1,23 @@
+"""Assembles the Dagster definitions; every concern lives in its own module."""
+
+from __future__ import annotations
+
+from dagster import Definitions, define_asset_job
+
+from dagster_project.assets.ingest import ingest_raw_files
+from dagster_project.assets.publish import published_warehouse
+from dagster_project.assets.transform import dbt_models
+from dagster_project.resources import build_resources
+from dagster_project.sensors import raw_tree_sensor
+from dagster_project.transform import dbt_project
+
+dbt_project.prepare_if_dev()
+
+refresh_job = define_asset_job("refresh", selection="*", description="Ingest, transform and publish everything.")
+
+defs = Definitions(
+    assets=[ingest_raw_files, dbt_models, published_warehouse],
+    jobs=[refresh_job],
+    sensors=[raw_tree_sensor],
+    resources=build_resources(),
+)

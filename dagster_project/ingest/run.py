@@ -1,0 +1,398 @@
+"""One ingestion pass over the raw tree: register files by content hash, parse only what changed.
+
+Used by the Dagster ingestion asset and by the benchmark, so both measure the same code. Every
+file ends in exactly one state (loaded, loaded_with_rejects, quarantined, duplicate); a parser
+failure quarantines that file and the pass goes on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path, PurePosixPath
+
+import duckdb
+
+from dagster_project.ingest import store
+from dagster_project.ingest.parsing import AgencyRegistry, ParsedFile, Reject, parse_file
+from dagster_project.ingest.scan import (
+    ScannedFile,
+    content_hash,
+    file_id_for,
+    read_raw_file,
+    scan_raw_tree,
+)
+
+# Below this many files a process pool costs more than it saves.
+_PARALLEL_THRESHOLD = 64
+
+
+@dataclass
+class IngestSummary:
+    files_seen: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    parsed: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    states: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class _Known:
+    file_id: str
+    content_hash: str | None
+    size_bytes: int
+    mtime_ns: int
+    state: str
+    duplicate_of: str | None
+
+
+def ingest_raw_tree(
+    con: duckdb.DuckDBPyConnection,
+    raw_root: Path,
+    registry_dir: Path,
+    *,
+    workers: int | None = None,
+) -> IngestSummary:
+    store.ensure_tables(con)
+    summary = IngestSummary()
+    known = _known_files(con)
+    scanned = scan_raw_tree(raw_root)
+    summary.files_seen = len(scanned)
+
+    hashes: dict[str, str | None] = {}
+    touched: set[str] = set()
+    for f in scanned:
+        before = known.get(f.path)
+        if f.outside_raw_tree:
+            hashes[f.path] = None
+        elif before and before.size_bytes == f.size_bytes and before.mtime_ns == f.mtime_ns:
+            hashes[f.path] = before.content_hash
+        else:
+            hashes[f.path] = content_hash(read_raw_file(raw_root, f.path))
+        if before is None:
+            summary.new += 1
+            touched.add(f.path)
+        elif before.content_hash != hashes[f.path]:
+            summary.changed += 1
+            touched.add(f.path)
+        else:
+            summary.unchanged += 1
+            if before.mtime_ns != f.mtime_ns or before.size_bytes != f.size_bytes:
+                touched.add(f.path)  # same bytes, new stat: refresh the stat, parse nothing
+
+    scanned_paths = {f.path for f in scanned}
+    removed = [p for p in known if p not in scanned_paths]
+    summary.removed = len(removed)
+
+    originals = _duplicate_map(scanned, hashes)
+    # a file needs parsing when it is an original now and was not parsed with these bytes before
+    to_parse = [
+        f
+        for f in scanned
+        if originals.get(f.path) is None
+        and not f.outside_raw_tree
+        and not _already_parsed(known.get(f.path), hashes[f.path])
+    ]
+    parse_paths = {f.path for f in to_parse}
+    # files recorded anew without parsing: new or changed duplicates and links, and files whose
+    # duplicate role flipped; files whose bytes are unchanged only get their stat refreshed
+    restate, stat_only = [], []
+    for f in scanned:
+        if f.path in parse_paths:
+            continue
+        before = known.get(f.path)
+        if (
+            before is None
+            or before.content_hash != hashes[f.path]
+            or _duplicate_role_changed(before, originals.get(f.path))
+        ):
+            restate.append(f)
+        elif f.path in touched:
+            stat_only.append(f)
+    if not to_parse and not restate and not stat_only and not removed:
+        summary.states = _state_counts(con)
+        return summary
+
+    con.execute("begin transaction")
+    try:
+        store.delete_files(
+            con,
+            [file_id_for(p) for p in removed]
+            + [file_id_for(f.path) for f in to_parse]
+            + [file_id_for(f.path) for f in restate],
+        )
+        parsed = _parse_all(raw_root, registry_dir, to_parse, workers)
+        summary.parsed = len(parsed)
+        rows_loaded, rows_rejected = _write_parsed(con, parsed, hashes)
+        summary.rows_loaded, summary.rows_rejected = rows_loaded, rows_rejected
+        _write_unparsed(con, restate, hashes, originals)
+        for f in stat_only:
+            con.execute(
+                "update ingest_files set size_bytes = ?, mtime_ns = ? where file_id = ?",
+                [f.size_bytes, f.mtime_ns, file_id_for(f.path)],
+            )
+        store.mark_current_versions(con)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    summary.states = _state_counts(con)
+    return summary
+
+
+def _known_files(con: duckdb.DuckDBPyConnection) -> dict[str, _Known]:
+    rows = con.execute(
+        "select path, file_id, content_hash, size_bytes, mtime_ns, state, duplicate_of from ingest_files"
+    ).fetchall()
+    return {r[0]: _Known(*r[1:]) for r in rows}
+
+
+def _duplicate_map(scanned: list[ScannedFile], hashes: dict[str, str | None]) -> dict[str, str | None]:
+    """path -> the path it duplicates (None for an original): first by arrival date, then path."""
+    first_holder: dict[str, str] = {}
+    result: dict[str, str | None] = {}
+    for f in sorted(scanned, key=lambda s: (s.arrival_date, s.path)):
+        digest = hashes[f.path]
+        if digest is None:
+            result[f.path] = None
+            continue
+        holder = first_holder.setdefault(digest, f.path)
+        result[f.path] = None if holder == f.path else holder
+    return result
+
+
+def _already_parsed(before: _Known | None, digest: str | None) -> bool:
+    return before is not None and before.content_hash == digest and before.state not in ("duplicate",)
+
+
+def _duplicate_role_changed(before: _Known | None, duplicate_of: str | None) -> bool:
+    return before is not None and before.duplicate_of != duplicate_of
+
+
+# -- parsing, possibly in worker processes -------------------------------------------------
+
+_worker_registry: AgencyRegistry | None = None
+_worker_root: Path | None = None
+
+
+def _init_worker(raw_root: Path, registry_dir: Path) -> None:
+    global _worker_registry, _worker_root
+    _worker_registry = AgencyRegistry.from_dir(registry_dir)
+    _worker_root = raw_root
+
+
+def _parse_one(item: tuple[str, dt.date]) -> tuple[str, ParsedFile]:
+    path, arrival = item
+    assert _worker_registry is not None and _worker_root is not None
+    name = PurePosixPath(path).name
+    try:
+        data = read_raw_file(_worker_root, path)
+        return path, parse_file(name, data, _worker_registry, arrival)
+    except Exception as exc:  # noqa: BLE001 - a parser bug must cost one file, never the run
+        return path, ParsedFile(
+            kind=None,
+            encoding=None,
+            reports=[],
+            values=[],
+            rejects=[],
+            quarantine=Reject(
+                sheet=None,
+                row=None,
+                reason_code="parser_error",
+                message_vi=f"Không đọc được tệp do lỗi chương trình ({type(exc).__name__}: {exc}); "
+                "tệp vẫn được lưu nguyên, nhóm dữ liệu sẽ kiểm tra.",
+                message_en=f"The file could not be read because of a program error ({type(exc).__name__}: "
+                f"{exc}); it is kept as sent and the data team will look into it.",
+                found=None,
+            ),
+        )
+
+
+def _parse_all(
+    raw_root: Path, registry_dir: Path, files: list[ScannedFile], workers: int | None
+) -> dict[str, tuple[ScannedFile, ParsedFile]]:
+    items = [(f.path, f.arrival_date) for f in files]
+    by_path = {f.path: f for f in files}
+    n_workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
+    if n_workers <= 1 or len(items) < _PARALLEL_THRESHOLD:
+        _init_worker(raw_root, registry_dir)
+        results = map(_parse_one, items)
+        return {path: (by_path[path], pf) for path, pf in results}
+    with ProcessPoolExecutor(
+        max_workers=n_workers, initializer=_init_worker, initargs=(raw_root, registry_dir)
+    ) as pool:
+        results = pool.map(_parse_one, items, chunksize=max(1, len(items) // (n_workers * 8)))
+        return {path: (by_path[path], pf) for path, pf in results}
+
+
+# -- writing -------------------------------------------------------------------------------
+
+
+def _state_of(pf: ParsedFile) -> str:
+    if pf.quarantine is not None:
+        return "quarantined"
+    return "loaded_with_rejects" if pf.rejects else "loaded"
+
+
+def _write_parsed(
+    con: duckdb.DuckDBPyConnection,
+    parsed: dict[str, tuple[ScannedFile, ParsedFile]],
+    hashes: dict[str, str | None],
+) -> tuple[int, int]:
+    files, reports, values, rejects = [], [], [], []
+    for path in sorted(parsed):
+        f, pf = parsed[path]
+        fid = file_id_for(path)
+        file_rejects = [pf.quarantine] if pf.quarantine is not None else pf.rejects
+        files.append(
+            (
+                fid,
+                path,
+                PurePosixPath(path).name,
+                hashes[path],
+                f.size_bytes,
+                f.mtime_ns,
+                f.arrival_date,
+                pf.kind,
+                pf.encoding,
+                _state_of(pf),
+                pf.quarantine.reason_code if pf.quarantine is not None else None,
+                None,
+                len(pf.reports),
+                len(pf.values),
+                len(file_rejects),
+            )
+        )
+        for i, rep in enumerate(pf.reports):
+            reports.append(
+                (
+                    f"{fid}:{i}",
+                    fid,
+                    rep.sheet,
+                    pf.kind,
+                    rep.agency_written,
+                    rep.agency_code,
+                    rep.period_written,
+                    rep.period_code,
+                    rep.is_correction,
+                    f.arrival_date,
+                    path,
+                    False,
+                )
+            )
+        for v in pf.values:
+            values.append(
+                (
+                    fid,
+                    f"{fid}:{v.report_index}",
+                    pf.kind,
+                    v.sheet,
+                    v.row,
+                    v.row_role,
+                    v.section,
+                    v.agency_written,
+                    v.agency_code,
+                    v.period_written,
+                    v.period_code,
+                    v.item_code,
+                    v.value_text,
+                    v.value,
+                    v.unit,
+                )
+            )
+        for r in file_rejects:
+            rejects.append((fid, path, r.sheet, r.row, r.reason_code, r.message_vi, r.message_en, r.found))
+    store.append_rows(con, "ingest_files", files)
+    store.append_rows(con, "ingest_reports", reports)
+    return store.append_rows(con, "ingest_values", values), store.append_rows(con, "ingest_rejects", rejects)
+
+
+def _write_unparsed(
+    con: duckdb.DuckDBPyConnection,
+    files: list[ScannedFile],
+    hashes: dict[str, str | None],
+    originals: dict[str, str | None],
+) -> None:
+    """Record duplicates and links that lead outside the tree: neither is ever parsed."""
+    rows, rejects = [], []
+    for f in files:
+        fid = file_id_for(f.path)
+        name = PurePosixPath(f.path).name
+        if f.outside_raw_tree:
+            rows.append(
+                (
+                    fid,
+                    f.path,
+                    name,
+                    None,
+                    f.size_bytes,
+                    f.mtime_ns,
+                    f.arrival_date,
+                    None,
+                    None,
+                    "quarantined",
+                    "outside_raw_tree",
+                    None,
+                    0,
+                    0,
+                    1,
+                )
+            )
+            rejects.append(
+                (
+                    fid,
+                    f.path,
+                    None,
+                    None,
+                    "outside_raw_tree",
+                    (
+                        f"Tệp '{f.path}' là liên kết trỏ ra ngoài thư mục dữ liệu gốc nên không được đọc; "
+                        "hãy chép chính tệp vào thư mục."
+                    ),
+                    (
+                        f"'{f.path}' is a link pointing outside the raw tree, so it was not read; copy the file "
+                        "itself into the tree."
+                    ),
+                    f.path,
+                )
+            )
+        else:
+            rows.append(
+                (
+                    fid,
+                    f.path,
+                    name,
+                    hashes[f.path],
+                    f.size_bytes,
+                    f.mtime_ns,
+                    f.arrival_date,
+                    None,
+                    None,
+                    "duplicate",
+                    None,
+                    originals[f.path],
+                    0,
+                    0,
+                    0,
+                )
+            )
+    store.append_rows(con, "ingest_files", rows)
+    store.append_rows(con, "ingest_rejects", rejects)
+
+
+def _state_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    return dict(
+        Counter(
+            {state: n for state, n in con.execute("select state, count(*) from ingest_files group by 1").fetchall()}
+        )
+    )

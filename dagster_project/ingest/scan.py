@@ -1,0 +1,91 @@
+"""Walk the raw tree and fingerprint what is there, without reading files that did not change.
+
+A file's arrival date is the nearest `YYYY-MM-DD` folder above it (the landing-zone convention),
+otherwise its modification date; it orders versions and decides which copy is the duplicate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+_DATE_DIR = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+@dataclass(frozen=True, slots=True)
+class ScannedFile:
+    path: str  # relative to the raw root, posix separators: data, never joined with anything but the root
+    size_bytes: int
+    mtime_ns: int
+    arrival_date: dt.date
+    outside_raw_tree: bool
+
+
+def file_id_for(path: str) -> str:
+    """A stable id per raw path, so reruns give the same ids and the same marts."""
+    return hashlib.sha256(path.encode("utf-8")).hexdigest()[:16]
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def arrival_date_for(rel_parts: tuple[str, ...], mtime_ns: int) -> dt.date:
+    for part in reversed(rel_parts[:-1]):
+        match = _DATE_DIR.match(part)
+        if match:
+            try:
+                return dt.date(int(match[1]), int(match[2]), int(match[3]))
+            except ValueError:
+                continue
+    return dt.datetime.fromtimestamp(mtime_ns / 1e9, tz=dt.UTC).date()
+
+
+def scan_raw_tree(root: Path) -> list[ScannedFile]:
+    """Every regular file under `root`, sorted by path; symlinks leading outside are marked, not read."""
+    root = root.resolve()
+    found: list[ScannedFile] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames.sort()
+        for name in filenames:
+            full = Path(dirpath) / name
+            rel = full.relative_to(root)
+            try:
+                st = full.stat()
+            except OSError:
+                # a dangling symlink: nothing to read, but it is still recorded
+                st = full.lstat()
+            outside = full.is_symlink() and not _is_within(full.resolve(), root)
+            if not outside and not full.is_file():
+                continue
+            found.append(
+                ScannedFile(
+                    path=rel.as_posix(),
+                    size_bytes=st.st_size,
+                    mtime_ns=st.st_mtime_ns,
+                    arrival_date=arrival_date_for(rel.parts, st.st_mtime_ns),
+                    outside_raw_tree=outside,
+                )
+            )
+    found.sort(key=lambda f: f.path)
+    return found
+
+
+def _is_within(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root)
+    except ValueError:
+        return False
+    return True
+
+
+def read_raw_file(root: Path, rel_path: str) -> bytes:
+    """Read a file named by its raw-tree path, refusing anything that resolves outside the tree."""
+    full = (root / rel_path).resolve()
+    if not _is_within(full, root.resolve()):
+        raise PermissionError(f"{rel_path!r} resolves outside the raw tree")
+    return full.read_bytes()

@@ -1,0 +1,190 @@
+"""The ingestion tables in the build database: their shape, and the only code that writes them.
+
+All statements are fixed text with bound parameters or registered DataFrames: nothing read from a
+file (names, labels, values) is ever spliced into SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import duckdb
+import pandas as pd
+
+TABLES: dict[str, str] = {
+    "ingest_files": """
+        create table if not exists ingest_files (
+            file_id varchar primary key,
+            path varchar not null,
+            file_name varchar not null,
+            content_hash varchar,
+            size_bytes bigint not null,
+            mtime_ns bigint not null,
+            arrival_date date not null,
+            kind varchar,
+            encoding varchar,
+            state varchar not null,
+            reason_code varchar,
+            duplicate_of varchar,
+            n_reports integer not null,
+            n_values integer not null,
+            n_rejects integer not null
+        )""",
+    "ingest_reports": """
+        create table if not exists ingest_reports (
+            report_id varchar primary key,
+            file_id varchar not null,
+            sheet varchar,
+            kind varchar not null,
+            agency_written varchar,
+            agency_code varchar not null,
+            period_written varchar,
+            period_code varchar not null,
+            is_correction boolean not null,
+            arrival_date date not null,
+            path varchar not null,
+            is_current boolean not null
+        )""",
+    "ingest_values": """
+        create table if not exists ingest_values (
+            file_id varchar not null,
+            report_id varchar not null,
+            kind varchar not null,
+            sheet varchar,
+            row_number integer not null,
+            row_role varchar not null,
+            section varchar,
+            agency_written varchar,
+            agency_code varchar,
+            period_written varchar,
+            period_code varchar not null,
+            item_code varchar not null,
+            value_text varchar,
+            value double not null,
+            unit varchar
+        )""",
+    "ingest_rejects": """
+        create table if not exists ingest_rejects (
+            file_id varchar not null,
+            path varchar not null,
+            sheet varchar,
+            row_number integer,
+            reason_code varchar not null,
+            message_vi varchar not null,
+            message_en varchar not null,
+            found varchar
+        )""",
+}
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "ingest_files": (
+        "file_id",
+        "path",
+        "file_name",
+        "content_hash",
+        "size_bytes",
+        "mtime_ns",
+        "arrival_date",
+        "kind",
+        "encoding",
+        "state",
+        "reason_code",
+        "duplicate_of",
+        "n_reports",
+        "n_values",
+        "n_rejects",
+    ),
+    "ingest_reports": (
+        "report_id",
+        "file_id",
+        "sheet",
+        "kind",
+        "agency_written",
+        "agency_code",
+        "period_written",
+        "period_code",
+        "is_correction",
+        "arrival_date",
+        "path",
+        "is_current",
+    ),
+    "ingest_values": (
+        "file_id",
+        "report_id",
+        "kind",
+        "sheet",
+        "row_number",
+        "row_role",
+        "section",
+        "agency_written",
+        "agency_code",
+        "period_written",
+        "period_code",
+        "item_code",
+        "value_text",
+        "value",
+        "unit",
+    ),
+    "ingest_rejects": (
+        "file_id",
+        "path",
+        "sheet",
+        "row_number",
+        "reason_code",
+        "message_vi",
+        "message_en",
+        "found",
+    ),
+}
+
+
+def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
+    for ddl in TABLES.values():
+        con.execute(ddl)
+
+
+def delete_files(con: duckdb.DuckDBPyConnection, file_ids: Sequence[str]) -> None:
+    """Remove everything recorded for these files (they changed, vanished or became duplicates)."""
+    if not file_ids:
+        return
+    ids = pd.DataFrame({"file_id": list(file_ids)})
+    con.register("_gone_ids", ids)
+    try:
+        for table in TABLES:
+            con.execute(f"delete from {table} where file_id in (select file_id from _gone_ids)")
+    finally:
+        con.unregister("_gone_ids")
+
+
+def append_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Iterable[tuple]) -> int:
+    """Bulk-insert tuples in the table's column order through a registered DataFrame."""
+    columns = COLUMNS[table]
+    frame = pd.DataFrame.from_records(list(rows), columns=list(columns))
+    if frame.empty:
+        return 0
+    con.register("_incoming", frame)
+    try:
+        con.execute(f"insert into {table} ({', '.join(columns)}) select {', '.join(columns)} from _incoming")
+    finally:
+        con.unregister("_incoming")
+    return len(frame)
+
+
+def mark_current_versions(con: duckdb.DuckDBPyConnection) -> None:
+    """One current version per report: latest arrival, then a correction mark, then the later path."""
+    con.execute(
+        """
+        update ingest_reports as r
+        set is_current = ranked.rn = 1
+        from (
+            select
+                report_id,
+                row_number() over (
+                    partition by kind, agency_code, period_code
+                    order by arrival_date desc, is_correction desc, path desc, sheet desc
+                ) as rn
+            from ingest_reports
+        ) as ranked
+        where r.report_id = ranked.report_id
+        """
+    )

@@ -1,0 +1,56 @@
+"""Where things live: the raw tree, the warehouse directory, the registry.
+
+Every path comes from one environment variable with a repository-relative default, so a user
+or a test can point the whole pipeline at any raw tree and any warehouse directory.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt"
+
+BUILD_DB_NAME = "build.duckdb"
+PUBLISHED_DB_NAME = "dx.duckdb"
+
+
+def _path_from_env(var: str, default: Path) -> Path:
+    value = os.environ.get(var)
+    return Path(value).expanduser().resolve() if value else default
+
+
+def raw_dir() -> Path:
+    """The landing zone (`DX_RAW_DIR`, default `raw/`)."""
+    return _path_from_env("DX_RAW_DIR", PROJECT_ROOT / "raw")
+
+
+def warehouse_dir() -> Path:
+    """Build database, published database and run artefacts (`DX_WAREHOUSE_DIR`)."""
+    return _path_from_env("DX_WAREHOUSE_DIR", PROJECT_ROOT / "warehouse")
+
+
+def registry_dir() -> Path:
+    """Agency registry CSVs (`DX_REGISTRY_DIR`, default the dbt seeds)."""
+    return _path_from_env("DX_REGISTRY_DIR", DBT_PROJECT_DIR / "seeds")
+
+
+def build_db_path() -> Path:
+    return warehouse_dir() / BUILD_DB_NAME
+
+
+def published_db_path() -> Path:
+    return warehouse_dir() / PUBLISHED_DB_NAME
+
+
+def export_for_subprocesses() -> None:
+    """Pin the resolved locations in the environment so dbt (a subprocess) sees the same ones."""
+    os.environ["DX_WAREHOUSE_DIR"] = str(warehouse_dir())
+    os.environ["DX_RAW_DIR"] = str(raw_dir())
+    os.environ["DX_REGISTRY_DIR"] = str(registry_dir())
+    # dbt is installed beside this interpreter; a user need not activate the environment first
+    bin_dir = str(Path(sys.executable).parent)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")

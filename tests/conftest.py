@@ -1,0 +1,44 @@
+"""Shared fixtures: the default sample world generated once per session, and its ingestion."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dagster_project import settings
+from dagster_project.ingest.run import ingest_raw_tree
+from sample_world import generate
+
+
+@pytest.fixture(scope="session")
+def sample_world(tmp_path_factory) -> tuple[Path, dict]:
+    """The shipped sample world (default arguments) in a temporary raw tree, with its manifest."""
+    base = tmp_path_factory.mktemp("world")
+    raw, manifest_path = base / "raw", base / "manifest.json"
+    generate(raw, manifest_path)
+    return raw, json.loads(manifest_path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def ingested_sample(sample_world, tmp_path_factory) -> Path:
+    """A build database holding one ingestion pass over the sample world."""
+    raw, _ = sample_world
+    db = tmp_path_factory.mktemp("ingest") / "build.duckdb"
+    with duckdb.connect(str(db)) as con:
+        ingest_raw_tree(con, raw, settings.DBT_PROJECT_DIR / "seeds")
+    return db
+
+
+def table_checksums(con: duckdb.DuckDBPyConnection, tables: list[str] | None = None) -> dict[str, str]:
+    """Content checksum per table: the same rows in any order give the same digest."""
+    if tables is None:
+        tables = [r[0] for r in con.execute("select table_name from information_schema.tables order by 1").fetchall()]
+    return {
+        t: con.execute(
+            f"select md5(coalesce(string_agg(cast(x as varchar), chr(10) order by cast(x as varchar)), '')) from \"{t}\" as x"
+        ).fetchone()[0]
+        for t in tables
+    }

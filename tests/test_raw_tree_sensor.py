@@ -1,0 +1,30 @@
+"""The raw-tree sensor starts a refresh when a file arrives or changes, and not otherwise."""
+
+from __future__ import annotations
+
+from dagster import RunRequest, SkipReason, build_sensor_context
+
+from dagster_project.sensors import raw_tree_sensor
+
+
+def test_sensor_requests_a_run_for_a_new_or_changed_file_and_skips_an_unchanged_tree(tmp_path, monkeypatch):
+    raw = tmp_path / "raw"
+    (raw / "2024-10-05").mkdir(parents=True)
+    monkeypatch.setenv("DX_RAW_DIR", str(raw))
+    report = raw / "2024-10-05" / "bao cao.xlsx"
+    report.write_bytes(b"first version")
+
+    first = raw_tree_sensor(build_sensor_context(cursor=None))
+    assert isinstance(first, RunRequest)
+    cursor = first.run_key
+
+    unchanged = raw_tree_sensor(build_sensor_context(cursor=cursor))
+    assert isinstance(unchanged, SkipReason)
+
+    (raw / "2024-10-05" / "thong_ke_dvc_2024_09.csv").write_bytes(b"new arrival")
+    arrived = raw_tree_sensor(build_sensor_context(cursor=cursor))
+    assert isinstance(arrived, RunRequest) and arrived.run_key != cursor
+
+    report.write_bytes(b"second version, longer")
+    changed = raw_tree_sensor(build_sensor_context(cursor=arrived.run_key))
+    assert isinstance(changed, RunRequest) and changed.run_key != arrived.run_key

@@ -1,0 +1,104 @@
+"""`dxw refresh` runs everything that is built, non-interactively, and its exit code tells the truth;
+the published `dx.duckdb` carries what was loaded and what was refused."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import table_checksums
+
+DXW = str(Path(sys.executable).parent / "dxw")
+
+
+def _dxw(*args: str, raw: Path, warehouse: Path, registry: Path | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DX_RAW_DIR": str(raw), "DX_WAREHOUSE_DIR": str(warehouse)}
+    env.pop("DAGSTER_HOME", None)
+    if registry is not None:
+        env["DX_REGISTRY_DIR"] = str(registry)
+    return subprocess.run([DXW, *args], env=env, capture_output=True, text=True, timeout=600, check=False)
+
+
+@pytest.fixture(scope="module")
+def refreshed(sample_world, tmp_path_factory):
+    raw, manifest = sample_world
+    warehouse = tmp_path_factory.mktemp("warehouse")
+    first = _dxw("refresh", "--json", raw=raw, warehouse=warehouse)
+    return raw, manifest, warehouse, first
+
+
+def test_refresh_succeeds_and_publishes_the_ingestion_tables_and_models(refreshed):
+    _raw, manifest, warehouse, first = refreshed
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    outcome = json.loads(first.stdout)
+    assert outcome["success"] is True
+    assert outcome["ingest"]["files_files_seen"] == len(manifest["files"])
+    published = warehouse / "dx.duckdb"
+    assert published.exists() and not (warehouse / "dx.duckdb.wal").exists()
+    with duckdb.connect(str(published), read_only=True) as con:
+        tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+        n_files = con.execute("select count(*) from ingest_files").fetchone()[0]
+        n_quarterly = con.execute("select count(*) from stg_reports__dx_quarterly").fetchone()[0]
+    assert {"ingest_files", "ingest_rejects", "ingest_values", "ingest_reports"} <= tables
+    assert {
+        "stg_reports__dx_quarterly",
+        "stg_portal__dvc_monthly",
+        "stg_survey__society",
+        "stg_finance__budget",
+    } <= tables
+    assert n_files == len(manifest["files"])
+    assert n_quarterly > 0
+
+
+def test_a_second_refresh_parses_nothing_and_publishes_identical_tables(refreshed):
+    raw, _, warehouse, first = refreshed
+    assert first.returncode == 0
+    with duckdb.connect(str(warehouse / "dx.duckdb"), read_only=True) as con:
+        before = table_checksums(con)
+    second = _dxw("refresh", "--json", raw=raw, warehouse=warehouse)
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert json.loads(second.stdout)["ingest"]["files_parsed"] == 0
+    with duckdb.connect(str(warehouse / "dx.duckdb"), read_only=True) as con:
+        assert table_checksums(con) == before
+
+
+def test_status_reports_file_states_and_rejects_from_the_published_file(refreshed):
+    raw, manifest, warehouse, first = refreshed
+    assert first.returncode == 0
+    result = _dxw("status", "--json", raw=raw, warehouse=warehouse)
+    assert result.returncode == 0, result.stderr
+    status = json.loads(result.stdout)
+    expected_states: dict[str, int] = {}
+    for f in manifest["files"]:
+        expected_states[f["expected_state"]] = expected_states.get(f["expected_state"], 0) + 1
+    assert status["files_by_state"] == expected_states
+    assert status["rejects_by_reason"]
+    assert any(row["agency_code"] == "PHUONG_DUC_PHO" for row in status["latest_period_by_unit"])
+
+
+def test_refresh_exits_non_zero_and_names_the_failed_step_when_a_step_fails(sample_world, tmp_path):
+    raw, _ = sample_world
+    result = _dxw("refresh", "--json", raw=raw, warehouse=tmp_path / "wh", registry=tmp_path / "no-registry")
+    assert result.returncode == 1
+    outcome = json.loads(result.stdout)
+    assert outcome["success"] is False
+    assert any("ingest_raw_files" in f for f in outcome["failures"])
+    assert not (tmp_path / "wh" / "dx.duckdb").exists()
+
+
+def test_refresh_refuses_a_raw_tree_that_does_not_exist(tmp_path):
+    result = _dxw("refresh", raw=tmp_path / "missing", warehouse=tmp_path / "wh")
+    assert result.returncode == 2
+    assert "does not exist" in result.stderr
+
+
+def test_status_without_a_published_warehouse_says_so(tmp_path):
+    result = _dxw("status", raw=tmp_path, warehouse=tmp_path / "empty")
+    assert result.returncode == 2
+    assert "dxw refresh" in result.stderr
