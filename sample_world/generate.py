@@ -7,6 +7,7 @@ import json
 import multiprocessing
 import os
 from collections import Counter, defaultdict
+from pathlib import Path
 
 from .plan import Planner
 from .render import render_to_disk
@@ -54,6 +55,7 @@ def generate(
     else:
         results = [render_to_disk(j) for j in jobs]
     entries = _entries(specs, results)
+    Path(manifest_path).parent.mkdir(parents=True, exist_ok=True)
     with open(manifest_path, "w", encoding="utf-8", newline="\n") as f:
         head = {"seed": seed, "communes": communes, "offices": offices, "years": years, "version": MANIFEST_VERSION}
         f.write('{"generator": ' + json.dumps(head) + ', "files": [\n')
