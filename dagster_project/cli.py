@@ -50,7 +50,11 @@ def refresh(as_json: bool) -> None:
 
     instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
     with _stdout_to_stderr():
-        result = defs.resolve_job_def("refresh").execute_in_process(instance=instance, raise_on_error=False)
+        result = defs.resolve_job_def("refresh").execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+        )
     ingest_meta: dict = {}
     for event in result.get_asset_materialization_events():
         mat = event.step_materialization_data.materialization

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 _DATE_DIR = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+# The landing zone documents itself in one file at its root; that file is not an arrival.
+TREE_README = "README.md"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,8 @@ def scan_raw_tree(root: Path) -> list[ScannedFile]:
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         dirnames.sort()
         for name in filenames:
+            if name == TREE_README and Path(dirpath) == root:
+                continue
             full = Path(dirpath) / name
             rel = full.relative_to(root)
             try:
