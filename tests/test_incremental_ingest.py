@@ -106,3 +106,21 @@ def test_a_copy_under_another_name_is_recorded_as_a_duplicate_of_the_earlier_arr
     assert state == "duplicate"
     assert n_values == 0
     assert dup_of is not None and dup_of < "2026-11-21"
+
+
+def test_when_an_original_disappears_its_duplicate_takes_its_place_and_loads(world_copy, tmp_path):
+    with duckdb.connect(str(tmp_path / "build.duckdb")) as con:
+        ingest_raw_tree(con, world_copy, REGISTRY)
+        dup, original = con.execute(
+            "select path, duplicate_of from ingest_files where state = 'duplicate' order by path limit 1"
+        ).fetchone()
+        n_values = con.execute("select n_values from ingest_files where path = ?", [original]).fetchone()[0]
+        (world_copy / original).unlink()
+        summary = ingest_raw_tree(con, world_copy, REGISTRY)
+        state, dup_of, n_after = con.execute(
+            "select state, duplicate_of, n_values from ingest_files where path = ?", [dup]
+        ).fetchone()
+        gone = con.execute("select count(*) from ingest_files where path = ?", [original]).fetchone()[0]
+    assert summary.removed == 1 and summary.parsed == 1
+    assert state in ("loaded", "loaded_with_rejects") and dup_of is None
+    assert n_after == n_values and gone == 0

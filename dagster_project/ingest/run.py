@@ -69,26 +69,27 @@ def ingest_raw_tree(
     scanned = scan_raw_tree(raw_root)
     summary.files_seen = len(scanned)
 
+    # One read per new or re-stamped file: a worker hashes it and, unless those bytes were parsed
+    # before, parses it in the same go. A parse of what turns out to be a duplicate is dropped.
+    stale = [f for f in scanned if not f.outside_raw_tree and not _same_stat(known.get(f.path), f)]
+    first_pass = _read_and_parse(raw_root, registry_dir, stale, known, workers)
     hashes: dict[str, str | None] = {}
-    touched: set[str] = set()
+    touched: set[str] = {f.path for f in stale}
     for f in scanned:
         before = known.get(f.path)
         if f.outside_raw_tree:
             hashes[f.path] = None
-        elif before and before.size_bytes == f.size_bytes and before.mtime_ns == f.mtime_ns:
-            hashes[f.path] = before.content_hash
+        elif f.path in first_pass:
+            hashes[f.path] = first_pass[f.path][0]
         else:
-            hashes[f.path] = content_hash(read_raw_file(raw_root, f.path))
+            hashes[f.path] = before.content_hash
         if before is None:
             summary.new += 1
             touched.add(f.path)
         elif before.content_hash != hashes[f.path]:
             summary.changed += 1
-            touched.add(f.path)
         else:
             summary.unchanged += 1
-            if before.mtime_ns != f.mtime_ns or before.size_bytes != f.size_bytes:
-                touched.add(f.path)  # same bytes, new stat: refresh the stat, parse nothing
 
     scanned_paths = {f.path for f in scanned}
     removed = [p for p in known if p not in scanned_paths]
@@ -131,7 +132,17 @@ def ingest_raw_tree(
             + [file_id_for(f.path) for f in to_parse]
             + [file_id_for(f.path) for f in restate],
         )
-        parsed = _parse_all(raw_root, registry_dir, to_parse, workers)
+        parsed = {
+            f.path: (f, first_pass[f.path][1])
+            for f in to_parse
+            if f.path in first_pass and first_pass[f.path][1] is not None
+        }
+        # rare: a file whose bytes did not change but that became an original (its twin went away)
+        second_pass = [f for f in to_parse if f.path not in parsed]
+        if second_pass:
+            by_path = {f.path: f for f in second_pass}
+            for path, (_, pf) in _read_and_parse(raw_root, registry_dir, second_pass, {}, workers).items():
+                parsed[path] = (by_path[path], pf)
         summary.parsed = len(parsed)
         rows_loaded, rows_rejected = _write_parsed(con, parsed, hashes)
         summary.rows_loaded, summary.rows_rejected = rows_loaded, rows_rejected
@@ -171,6 +182,10 @@ def _duplicate_map(scanned: list[ScannedFile], hashes: dict[str, str | None]) ->
     return result
 
 
+def _same_stat(before: _Known | None, f: ScannedFile) -> bool:
+    return before is not None and before.size_bytes == f.size_bytes and before.mtime_ns == f.mtime_ns
+
+
 def _already_parsed(before: _Known | None, digest: str | None) -> bool:
     return before is not None and before.content_hash == digest and before.state not in ("duplicate",)
 
@@ -191,48 +206,65 @@ def _init_worker(raw_root: Path, registry_dir: Path) -> None:
     _worker_root = raw_root
 
 
-def _parse_one(item: tuple[str, dt.date]) -> tuple[str, ParsedFile]:
-    path, arrival = item
+def _hash_and_parse(item: tuple[str, dt.date, str | None]) -> tuple[str, str, ParsedFile | None]:
+    """Read a file once: its content hash, and its parse unless these bytes were parsed before."""
+    path, arrival, parsed_hash = item
     assert _worker_registry is not None and _worker_root is not None
-    name = PurePosixPath(path).name
+    data = read_raw_file(_worker_root, path)
+    digest = content_hash(data)
+    if digest == parsed_hash:
+        return path, digest, None
     try:
-        data = read_raw_file(_worker_root, path)
-        return path, parse_file(name, data, _worker_registry, arrival)
+        return path, digest, parse_file(PurePosixPath(path).name, data, _worker_registry, arrival)
     except Exception as exc:  # noqa: BLE001 - a parser bug must cost one file, never the run
-        return path, ParsedFile(
-            kind=None,
-            encoding=None,
-            reports=[],
-            values=[],
-            rejects=[],
-            quarantine=Reject(
-                sheet=None,
-                row=None,
-                reason_code="parser_error",
-                message_vi=f"Không đọc được tệp do lỗi chương trình ({type(exc).__name__}: {exc}); "
-                "tệp vẫn được lưu nguyên, nhóm dữ liệu sẽ kiểm tra.",
-                message_en=f"The file could not be read because of a program error ({type(exc).__name__}: "
-                f"{exc}); it is kept as sent and the data team will look into it.",
-                found=None,
-            ),
-        )
+        return path, digest, _parser_error(exc)
 
 
-def _parse_all(
-    raw_root: Path, registry_dir: Path, files: list[ScannedFile], workers: int | None
-) -> dict[str, tuple[ScannedFile, ParsedFile]]:
-    items = [(f.path, f.arrival_date) for f in files]
-    by_path = {f.path: f for f in files}
+def _parser_error(exc: Exception) -> ParsedFile:
+    return ParsedFile(
+        kind=None,
+        encoding=None,
+        reports=[],
+        values=[],
+        rejects=[],
+        quarantine=Reject(
+            sheet=None,
+            row=None,
+            reason_code="parser_error",
+            message_vi=f"Không đọc được tệp do lỗi chương trình ({type(exc).__name__}: {exc}); "
+            "tệp vẫn được lưu nguyên, nhóm dữ liệu sẽ kiểm tra.",
+            message_en=f"The file could not be read because of a program error ({type(exc).__name__}: "
+            f"{exc}); it is kept as sent and the data team will look into it.",
+            found=None,
+        ),
+    )
+
+
+def _read_and_parse(
+    raw_root: Path,
+    registry_dir: Path,
+    files: list[ScannedFile],
+    known: dict[str, _Known],
+    workers: int | None,
+) -> dict[str, tuple[str, ParsedFile | None]]:
+    """path -> (content hash, parse or None when the bytes were already parsed)."""
+    items = []
+    for f in files:
+        before = known.get(f.path)
+        parsed_hash = before.content_hash if before is not None and before.state != "duplicate" else None
+        items.append((f.path, f.arrival_date, parsed_hash))
+    if not items:
+        return {}
     n_workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
     if n_workers <= 1 or len(items) < _PARALLEL_THRESHOLD:
         _init_worker(raw_root, registry_dir)
-        results = map(_parse_one, items)
-        return {path: (by_path[path], pf) for path, pf in results}
-    with ProcessPoolExecutor(
-        max_workers=n_workers, initializer=_init_worker, initargs=(raw_root, registry_dir)
-    ) as pool:
-        results = pool.map(_parse_one, items, chunksize=max(1, len(items) // (n_workers * 8)))
-        return {path: (by_path[path], pf) for path, pf in results}
+        results = list(map(_hash_and_parse, items))
+    else:
+        with ProcessPoolExecutor(
+            max_workers=n_workers, initializer=_init_worker, initargs=(raw_root, registry_dir)
+        ) as pool:
+            results = list(pool.map(_hash_and_parse, items, chunksize=max(1, len(items) // (n_workers * 8))))
+    return {path: (digest, pf) for path, digest, pf in results}
 
 
 # -- writing -------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 _DATE_DIR = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 # The landing zone documents itself in one file at its root; that file is not an arrival.
@@ -88,8 +88,21 @@ def _is_within(path: Path, root: Path) -> bool:
 
 
 def read_raw_file(root: Path, rel_path: str) -> bytes:
-    """Read a file named by its raw-tree path, refusing anything that resolves outside the tree."""
-    full = (root / rel_path).resolve()
-    if not _is_within(full, root.resolve()):
-        raise PermissionError(f"{rel_path!r} resolves outside the raw tree")
-    return full.read_bytes()
+    """Read a file named by its raw-tree path; a name that climbs out of the tree is refused.
+
+    Regular files are opened without following a final symlink (so a file swapped for a link
+    after the scan is not followed); links found by the scan are checked against the tree.
+    """
+    parts = PurePosixPath(rel_path).parts
+    if not parts or PurePosixPath(rel_path).is_absolute() or ".." in parts:
+        raise PermissionError(f"{rel_path!r} is not a path inside the raw tree")
+    full = os.path.join(root, *parts)
+    if os.path.islink(full):
+        if not _is_within(Path(full).resolve(), root.resolve()):
+            raise PermissionError(f"{rel_path!r} resolves outside the raw tree")
+        flags = os.O_RDONLY
+    else:
+        flags = os.O_RDONLY | os.O_NOFOLLOW
+    fd = os.open(full, flags)
+    with os.fdopen(fd, "rb") as f:
+        return f.read()
