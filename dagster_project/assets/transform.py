@@ -1,6 +1,6 @@
 """dbt models as Dagster assets, grouped by layer, downstream of the ingestion tables."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from dagster import AssetExecutionContext
@@ -11,7 +11,16 @@ from dagster_project.transform import dbt_project
 
 
 class LayeredTranslator(DagsterDbtTranslator):
-    """Group each model by its folder (staging, intermediate, marts); seeds are reference data."""
+    """Group each model by its folder (staging, intermediate, marts); seeds are reference data.
+
+    Owners are the offices the plan makes responsible (`meta.owner_agency_code` in the model's
+    yml, e.g. TX_VHTT for monitoring, TX_TCKH for the budget); everything else is the data team's.
+    """
+
+    def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> Sequence[str]:
+        meta = dbt_resource_props.get("config", {}).get("meta", {}) or dbt_resource_props.get("meta", {})
+        office = meta.get("owner_agency_code")
+        return [f"team:{office}"] if office else ["team:data-platform"]
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "seed":

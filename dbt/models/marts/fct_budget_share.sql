@@ -1,0 +1,130 @@
+-- Digital-transformation share of regular spending per fiscal year, basis and scope, judged against the floor in force.
+-- The floor comparison is exact (100 × dx against floor × regular, both decimals), so 0.5% exactly meets ">= 0.5".
+with
+
+budget_spending as (
+
+    select * from {{ ref('int_budget_spending') }}
+
+),
+
+clerk_checks as (
+
+    select * from {{ ref('int_budget_clerk_checks') }}
+
+),
+
+floors as (
+
+    select * from {{ ref('ref_budget_floors') }}
+
+),
+
+spending as (
+
+    select
+        *,
+        cast({{ dbt.concat(["cast(fiscal_year as " ~ dbt.type_string() ~ ")", "'-01-01'"]) }} as date) as fiscal_year_start
+
+    from budget_spending
+
+),
+
+evaluated_floors as (
+
+    select
+        floor_code,
+        scope_type,
+        floor_pct,
+        comparator,
+        valid_from,
+        valid_to
+
+    from floors
+    where evaluated
+
+),
+
+clerk_by_workbook as (
+
+    -- The clerk's TỔNG CỘNG for regular spending, and whether every clerk sum of the basis
+    -- (subtotals and total, regular and DX) agrees with the rows.
+    select
+        reporting_agency_code,
+        fiscal_year,
+        basis,
+        sum(case when row_role = 'total' and measure = 'regular' then clerk_value_vnd end) as clerk_total_vnd,
+        min(case when matches then 1 else 0 end) = 1 as clerk_total_matches
+
+    from clerk_checks
+    group by
+        reporting_agency_code,
+        fiscal_year,
+        basis
+
+),
+
+judged as (
+
+    select
+        spending.fiscal_year,
+        spending.basis,
+        spending.scope_code,
+        spending.scope_type,
+        spending.reporting_agency_code,
+        spending.dx_spending_vnd,
+        spending.regular_spending_vnd,
+        100.0 * spending.dx_spending_vnd / nullif(spending.regular_spending_vnd, 0) as share_pct,
+        evaluated_floors.floor_code,
+        evaluated_floors.floor_pct,
+        evaluated_floors.comparator,
+        case
+            when evaluated_floors.floor_code is null or spending.regular_spending_vnd = 0 then null
+            when evaluated_floors.comparator = '>='
+                then 100 * spending.dx_spending_vnd >= evaluated_floors.floor_pct * spending.regular_spending_vnd
+            when evaluated_floors.comparator = '>'
+                then 100 * spending.dx_spending_vnd > evaluated_floors.floor_pct * spending.regular_spending_vnd
+        end as meets_floor,
+        case when spending.is_workbook_scope then clerk_by_workbook.clerk_total_vnd end as clerk_total_vnd,
+        case when spending.is_workbook_scope then clerk_by_workbook.clerk_total_matches end as clerk_total_matches,
+        spending.source_file_ids
+
+    from spending
+    left join evaluated_floors
+        on
+            spending.scope_type = evaluated_floors.scope_type
+            -- a fiscal year is judged by the floor in force on its first day
+            and evaluated_floors.valid_from <= spending.fiscal_year_start
+            and (evaluated_floors.valid_to is null or evaluated_floors.valid_to >= spending.fiscal_year_start)
+    left join clerk_by_workbook
+        on
+            spending.reporting_agency_code = clerk_by_workbook.reporting_agency_code
+            and spending.fiscal_year = clerk_by_workbook.fiscal_year
+            and spending.basis = clerk_by_workbook.basis
+
+),
+
+final as (
+
+    select
+        fiscal_year,
+        basis,
+        scope_code,
+        scope_type,
+        reporting_agency_code,
+        dx_spending_vnd,
+        regular_spending_vnd,
+        share_pct,
+        floor_code,
+        floor_pct,
+        comparator,
+        meets_floor,
+        clerk_total_vnd,
+        clerk_total_matches,
+        source_file_ids
+
+    from judged
+
+)
+
+select * from final
