@@ -1,0 +1,115 @@
+"""dbt build time on a generated world, next to its floor: the same compiled SQL run directly in one
+DuckDB session (seeds loaded with read_csv, models created in dependency order, no tests).
+
+    .venv/bin/python bench/transform_bench.py                      # nation-sized: 3,300 communes, 3 years
+    .venv/bin/python bench/transform_bench.py --communes 60 --offices 4 --years 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from graphlib import TopologicalSorter
+from pathlib import Path
+
+import duckdb
+from ingest_bench import world  # run as a script: its own folder is on the path
+
+from dagster_project import settings
+from dagster_project.ingest.run import ingest_raw_tree
+
+BENCH_DIR = Path(__file__).resolve().parent
+
+DBT = str(Path(sys.executable).parent / "dbt")
+
+
+def dbt_project_for(registry: Path, into: Path) -> Path:
+    """A copy of the dbt project whose agency registry is the world's own (synthetic worlds have their own units)."""
+    project = into / "dbt"
+    shutil.copytree(settings.DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs"))
+    for name in ("ref_agencies.csv", "ref_agency_aliases.csv"):
+        shutil.copyfile(registry / name, project / "seeds" / name)
+    return project
+
+
+def run_dbt(project: Path, warehouse: Path, *args: str) -> float:
+    env = {**os.environ, "DX_WAREHOUSE_DIR": str(warehouse)}
+    started = time.perf_counter()
+    subprocess.run([DBT, *args, "--profiles-dir", str(project), "--project-dir", str(project), "--quiet"],
+                   env=env, cwd=project, check=True)
+    return time.perf_counter() - started
+
+
+def floor_in_one_session(project: Path, build_db: Path) -> float:
+    """Seeds then every model's compiled SQL, in dependency order, in one DuckDB connection."""
+    manifest = json.loads((project / "target" / "manifest.json").read_text(encoding="utf-8"))
+    nodes = {k: v for k, v in manifest["nodes"].items() if v["resource_type"] in ("model", "seed")}
+    order = TopologicalSorter(
+        {k: [d for d in v["depends_on"]["nodes"] if d in nodes] for k, v in nodes.items()}
+    ).static_order()
+    started = time.perf_counter()
+    with duckdb.connect(str(build_db)) as con:
+        for key in order:
+            node = nodes[key]
+            name = node["alias"] or node["name"]
+            if node["resource_type"] == "seed":
+                csv = project / node["original_file_path"]
+                con.execute(f'create or replace table main."{name}" as select * from read_csv(?, header = true)',
+                            [str(csv)])
+            else:
+                kind = "view" if node["config"]["materialized"] == "view" else "table"
+                con.execute(f'create or replace {kind} main."{name}" as {node["compiled_code"]}')
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--communes", type=int, default=3300)
+    parser.add_argument("--offices", type=int, default=0)
+    parser.add_argument("--years", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+    raw, registry, manifest = world(args.communes, args.offices, args.years, args.workers)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        ingested = tmp / "ingested.duckdb"
+        with duckdb.connect(str(ingested)) as con:
+            ingest_raw_tree(con, raw, registry, workers=args.workers)
+        project = dbt_project_for(registry, tmp)
+        run_dbt(project, tmp, "parse")
+
+        dbt_dir, floor_dir = tmp / "dbt_run", tmp / "floor"
+        for d in (dbt_dir, floor_dir):
+            d.mkdir()
+            shutil.copyfile(ingested, d / "build.duckdb")
+        dbt_run_s = run_dbt(project, dbt_dir, "build", "--exclude", "resource_type:test", "resource_type:unit_test")
+        shutil.copyfile(ingested, dbt_dir / "build.duckdb")
+        dbt_build_s = run_dbt(project, dbt_dir, "build")
+        run_dbt(project, floor_dir, "compile")
+        floor_s = floor_in_one_session(project, floor_dir / "build.duckdb")
+
+    results = {
+        "files": len(manifest["files"]),
+        "dbt_models_and_seeds_seconds": dbt_run_s,
+        "dbt_build_with_tests_seconds": dbt_build_s,
+        "one_session_floor_seconds": floor_s,
+        "dbt_over_floor": dbt_run_s / floor_s,
+    }
+    print(f"{'':<44}{'seconds':>10}")
+    print(f"{'same compiled SQL in one DuckDB session (floor)':<44}{floor_s:>10.1f}")
+    print(f"{'dbt build, models and seeds only':<44}{dbt_run_s:>10.1f}   ({dbt_run_s / floor_s:.2f}x the floor)")
+    print(f"{'dbt build, with every test':<44}{dbt_build_s:>10.1f}")
+    out = BENCH_DIR / "transform_results.json"
+    out.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    print(f"wrote {out.relative_to(BENCH_DIR.parent)}")
+
+
+if __name__ == "__main__":
+    main()
