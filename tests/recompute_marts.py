@@ -98,29 +98,57 @@ DOC_CATALOGUE = {
 
 DOC_TARGETS = {
     # (indicator, level, target_year): (target_pct, comparator)
-    ("DG-TTHC", "all", 2025): (100, ">="), ("DG-TTHC", "all", 2030): (100, ">="),
-    ("DG-HSCV", "town_office", 2025): (80, ">="), ("DG-HSCV", "town_office", 2030): (100, ">="),
-    ("DG-HSCV", "commune_unit", 2025): (70, ">="), ("DG-HSCV", "commune_unit", 2030): (90, ">="),
-    ("DG-BC", "all", 2025): (100, ">="), ("DG-BC", "all", 2030): (100, ">="),
-    ("DG-KT", "all", 2025): (50, ">="), ("DG-KT", "all", 2030): (70, ">"),
-    ("DG-DDXT", "all", 2025): (100, ">="), ("DG-DDXT", "all", 2030): (100, ">="),
-    ("DE-SME", "all", 2025): (50, ">"), ("DE-SME", "all", 2030): (70, ">"),
-    ("DS-FIBER-HH", "all", 2025): (80, ">"), ("DS-FIBER-HH", "all", 2030): (100, ">="),
-    ("DS-FIBER-COMMUNE", "area", 2025): (100, ">="), ("DS-FIBER-COMMUNE", "area", 2030): (100, ">="),
-    ("DS-MOBILE-4G", "all", 2025): (100, ">="), ("DS-MOBILE-4G", "all", 2030): (100, ">="),
+    ("DG-TTHC", "all", 2025): (100, ">="),
+    ("DG-TTHC", "all", 2030): (100, ">="),
+    ("DG-HSCV", "town_office", 2025): (80, ">="),
+    ("DG-HSCV", "town_office", 2030): (100, ">="),
+    ("DG-HSCV", "commune_unit", 2025): (70, ">="),
+    ("DG-HSCV", "commune_unit", 2030): (90, ">="),
+    ("DG-BC", "all", 2025): (100, ">="),
+    ("DG-BC", "all", 2030): (100, ">="),
+    ("DG-KT", "all", 2025): (50, ">="),
+    ("DG-KT", "all", 2030): (70, ">"),
+    ("DG-DDXT", "all", 2025): (100, ">="),
+    ("DG-DDXT", "all", 2030): (100, ">="),
+    ("DE-SME", "all", 2025): (50, ">"),
+    ("DE-SME", "all", 2030): (70, ">"),
+    ("DS-FIBER-HH", "all", 2025): (80, ">"),
+    ("DS-FIBER-HH", "all", 2030): (100, ">="),
+    ("DS-FIBER-COMMUNE", "area", 2025): (100, ">="),
+    ("DS-FIBER-COMMUNE", "area", 2030): (100, ">="),
+    ("DS-MOBILE-4G", "all", 2025): (100, ">="),
+    ("DS-MOBILE-4G", "all", 2030): (100, ">="),
     ("DS-MOBILE-5G", "all", 2030): (100, ">="),
-    ("DS-SMARTPHONE", "all", 2025): (80, ">"), ("DS-SMARTPHONE", "all", 2030): (95, ">"),
-    ("DS-PAYACC", "all", 2025): (80, ">"), ("DS-PAYACC", "all", 2030): (95, ">"),
-    ("DS-SKILLS", "all", 2025): (60, ">"), ("DS-SKILLS", "all", 2030): (80, ">"),
-    ("DS-ESIGN", "all", 2025): (50, ">"), ("DS-ESIGN", "all", 2030): (70, ">"),
+    ("DS-SMARTPHONE", "all", 2025): (80, ">"),
+    ("DS-SMARTPHONE", "all", 2030): (95, ">"),
+    ("DS-PAYACC", "all", 2025): (80, ">"),
+    ("DS-PAYACC", "all", 2030): (95, ">"),
+    ("DS-SKILLS", "all", 2025): (60, ">"),
+    ("DS-SKILLS", "all", 2030): (80, ">"),
+    ("DS-ESIGN", "all", 2025): (50, ">"),
+    ("DS-ESIGN", "all", 2030): (70, ">"),
 }
 
 DOC_FLOORS = [
     # floor_code is the seed's; these are the page's facts
-    {"scope_type": "town_budget", "base": "regular_spending", "floor_pct": Fraction(1, 2), "comparator": ">=",
-     "valid_from": dt.date(2024, 1, 1), "valid_to": dt.date(2030, 12, 31), "evaluated": True},
-    {"scope_type": "unit_budget", "base": "regular_spending", "floor_pct": Fraction(1, 2), "comparator": ">=",
-     "valid_from": dt.date(2026, 1, 1), "valid_to": dt.date(2030, 12, 31), "evaluated": True},
+    {
+        "scope_type": "town_budget",
+        "base": "regular_spending",
+        "floor_pct": Fraction(1, 2),
+        "comparator": ">=",
+        "valid_from": dt.date(2024, 1, 1),
+        "valid_to": dt.date(2030, 12, 31),
+        "evaluated": True,
+    },
+    {
+        "scope_type": "unit_budget",
+        "base": "regular_spending",
+        "floor_pct": Fraction(1, 2),
+        "comparator": ">=",
+        "valid_from": dt.date(2026, 1, 1),
+        "valid_to": dt.date(2030, 12, 31),
+        "evaluated": True,
+    },
 ]
 
 
@@ -191,11 +219,17 @@ def subperiods(code: str, grain: str) -> list[str]:
         months = range(p.start.month, p.end.month + 1)
         out = [f"{p.year}-{m:02d}" for m in months]
     elif grain == "quarter":
-        out = [f"{p.year}-Q{q}" for q in range(1, 5) if period(f"{p.year}-Q{q}").start >= p.start
-               and period(f"{p.year}-Q{q}").end <= p.end]
+        out = [
+            f"{p.year}-Q{q}"
+            for q in range(1, 5)
+            if period(f"{p.year}-Q{q}").start >= p.start and period(f"{p.year}-Q{q}").end <= p.end
+        ]
     elif grain == "half":
-        out = [f"{p.year}-H{h}" for h in (1, 2) if period(f"{p.year}-H{h}").start >= p.start
-               and period(f"{p.year}-H{h}").end <= p.end]
+        out = [
+            f"{p.year}-H{h}"
+            for h in (1, 2)
+            if period(f"{p.year}-H{h}").start >= p.start and period(f"{p.year}-H{h}").end <= p.end
+        ]
     return [s for s in out if s != code]
 
 
@@ -241,7 +275,9 @@ class Agency:
 
     def covers(self, p: Period) -> bool:
         """R4: the unit existed during the whole period."""
-        return (self.valid_from is None or self.valid_from <= p.start) and (self.valid_to is None or p.end <= self.valid_to)
+        return (self.valid_from is None or self.valid_from <= p.start) and (
+            self.valid_to is None or p.end <= self.valid_to
+        )
 
 
 @dataclass
@@ -271,19 +307,32 @@ def _read_csv(path: Path) -> list[dict]:
 
 def load_catalogue(seeds: Path) -> Catalogue:
     agencies = {
-        r["agency_code"]: Agency(r["agency_code"], r["agency_type"], _date(r["valid_from"]), _date(r["valid_to"]),
-                                 r["successor_code"] or None)
+        r["agency_code"]: Agency(
+            r["agency_code"],
+            r["agency_type"],
+            _date(r["valid_from"]),
+            _date(r["valid_to"]),
+            r["successor_code"] or None,
+        )
         for r in _read_csv(seeds / "ref_agencies.csv")
     }
     if (seeds / "ref_indicators.csv").exists():
         indicators = {
-            r["indicator_code"]: Indicator(r["indicator_code"], r["source_kind"], r["numerator_item"],
-                                           r["denominator_item"], (r.get("denominator_minus_item") or None),
-                                           r["time_aggregation"], set(r["applies_to"].split("|")))
+            r["indicator_code"]: Indicator(
+                r["indicator_code"],
+                r["source_kind"],
+                r["numerator_item"],
+                r["denominator_item"],
+                (r.get("denominator_minus_item") or None),
+                r["time_aggregation"],
+                set(r["applies_to"].split("|")),
+            )
             for r in _read_csv(seeds / "ref_indicators.csv")
         }
     else:
-        indicators = {c: Indicator(c, k, n, d, m, t, set(a.split("|"))) for c, (k, n, d, m, t, a) in DOC_CATALOGUE.items()}
+        indicators = {
+            c: Indicator(c, k, n, d, m, t, set(a.split("|"))) for c, (k, n, d, m, t, a) in DOC_CATALOGUE.items()
+        }
     if (seeds / "ref_indicator_targets.csv").exists():
         targets = {
             (r["indicator_code"], r["level"], int(r["target_year"])): (exact(r["target_pct"]), r["comparator"].strip())
@@ -296,10 +345,18 @@ def load_catalogue(seeds: Path) -> Catalogue:
     if (seeds / "ref_budget_floors.csv").exists():
         floors = []
         for r in _read_csv(seeds / "ref_budget_floors.csv"):
-            floors.append({"floor_code": r["floor_code"], "scope_type": r["scope_type"], "base": r["base"],
-                           "floor_pct": exact(r["floor_pct"]), "comparator": r["comparator"].strip(),
-                           "valid_from": _date(r["valid_from"]), "valid_to": _date(r["valid_to"]),
-                           "evaluated": _bool(r["evaluated"])})
+            floors.append(
+                {
+                    "floor_code": r["floor_code"],
+                    "scope_type": r["scope_type"],
+                    "base": r["base"],
+                    "floor_pct": exact(r["floor_pct"]),
+                    "comparator": r["comparator"].strip(),
+                    "valid_from": _date(r["valid_from"]),
+                    "valid_to": _date(r["valid_to"]),
+                    "evaluated": _bool(r["evaluated"]),
+                }
+            )
     else:
         floors = [dict(f, floor_code=None) for f in DOC_FLOORS]
     return Catalogue(agencies, indicators, targets, floors, floor_codes)
@@ -401,7 +458,6 @@ def recompute_indicator_values(manifest: dict, cat: Catalogue) -> dict[tuple[str
         # Each unit's rows as published for it: own rows within validity (R4), successor roll-ups
         # and the straddle row for new units (R6, R7).
         series: dict[str, dict[str, Row]] = {}
-        rollup_flag: dict[tuple[str, str], bool] = {}
         for a in units:
             rows = {p: r for p, r in raw[a.code].items() if a.covers(period(p))}
             series[a.code] = rows
@@ -424,23 +480,37 @@ def recompute_indicator_values(manifest: dict, cat: Catalogue) -> dict[tuple[str
                 if not parts:
                     continue
                 received = frozenset().union(*(r.received for r in pred_rows + ([own_row] if own_row else [])))
-                series[n.code][c] = Row(sum(r.num for r in parts), sum(r.den for r in parts),
-                                        is_complete(c, received, grain), received, own=own_row is not None)
+                series[n.code][c] = Row(
+                    sum(r.num for r in parts),
+                    sum(r.den for r in parts),
+                    is_complete(c, received, grain),
+                    received,
+                    own=own_row is not None,
+                )
 
-        def emit(agency: str, level: str, p: str, row: Row, is_area: bool) -> None:
+        def emit(agency: str, level: str, p: str, row: Row, is_area: bool, ind: Indicator = ind) -> None:
             per = period(p)
             value = None if row.den == 0 else 100 * row.num / row.den
             horizon = 2030 if per.year >= 2030 else 2025  # R10
             target = cat.targets.get((ind.code, level, horizon)) or cat.targets.get((ind.code, "all", horizon))
             target_pct, comparator = target if target else (None, None)
             facts[(agency, ind.code, p)] = {
-                "agency_code": agency, "indicator_code": ind.code, "period_code": p,
-                "period_type": per.type, "period_start": per.start, "period_end": per.end,
-                "numerator": row.num, "denominator": row.den, "value_pct": value,
-                "target_year": horizon if target else None, "target_pct": target_pct,
-                "comparator": comparator, "meets_target": compare(value, target_pct, comparator),
+                "agency_code": agency,
+                "indicator_code": ind.code,
+                "period_code": p,
+                "period_type": per.type,
+                "period_start": per.start,
+                "period_end": per.end,
+                "numerator": row.num,
+                "denominator": row.den,
+                "value_pct": value,
+                "target_year": horizon if target else None,
+                "target_pct": target_pct,
+                "comparator": comparator,
+                "meets_target": compare(value, target_pct, comparator),
                 "gap_pct": None if value is None or target_pct is None else value - target_pct,
-                "is_area_total": is_area, "is_successor_rollup": not row.own,
+                "is_area_total": is_area,
+                "is_successor_rollup": not row.own,
                 "period_complete": row.complete,
             }
 
@@ -456,11 +526,17 @@ def recompute_indicator_values(manifest: dict, cat: Catalogue) -> dict[tuple[str
             for p in sorted(all_periods):
                 per = period(p)
                 if per.end < REORG:  # R9
-                    rows = [series[a.code][p] for a in members if a.valid_to and a.valid_to < REORG
-                            and p in series[a.code] and series[a.code][p].own]
+                    rows = [
+                        series[a.code][p]
+                        for a in members
+                        if a.valid_to and a.valid_to < REORG and p in series[a.code] and series[a.code][p].own
+                    ]
                 else:
-                    rows = [series[a.code][p] for a in members if a.valid_from and a.valid_from >= REORG
-                            and p in series[a.code]]
+                    rows = [
+                        series[a.code][p]
+                        for a in members
+                        if a.valid_from and a.valid_from >= REORG and p in series[a.code]
+                    ]
                 if rows:
                     emit("DUCPHO", "area", p, _sum_rows(p, rows, grain), True)
     return facts
@@ -484,9 +560,11 @@ def recompute_budget_share(manifest: dict, cat: Catalogue) -> dict[tuple[int, st
         reporter = rows[0]["reporting_agency"]
         town = cat.agencies[reporter].level == "town_office"  # the town workbook comes from TX_TCKH
         for basis, reg_item, dx_item in (("estimate", "REG_EST", "DX_EST"), ("actual", "REG_ACT", "DX_ACT")):
-            def total(role, item, pred=lambda v: True):
-                return sum((vnd(v) for v in rows if v["row_role"] == role and v["item_code"] == item and pred(v)),
-                           Fraction(0))
+
+            def total(role, item, pred=lambda v: True, rows=rows):
+                return sum(
+                    (vnd(v) for v in rows if v["row_role"] == role and v["item_code"] == item and pred(v)), Fraction(0)
+                )
 
             reg = total("detail", reg_item) + total("unallocated", reg_item)
             dx = total("detail", dx_item)
@@ -506,27 +584,40 @@ def recompute_budget_share(manifest: dict, cat: Catalogue) -> dict[tuple[int, st
                 scopes = [("DUCPHO", "town_budget", reg, dx, clerk_total, matches)]
                 for ag in detail_agencies:
                     own = lambda v, ag=ag: v["agency_code"] == ag
-                    scopes.append((ag, "unit_budget", total("detail", reg_item, own), total("detail", dx_item, own),
-                                   None, None))
+                    scopes.append(
+                        (ag, "unit_budget", total("detail", reg_item, own), total("detail", dx_item, own), None, None)
+                    )
             else:
                 scopes = [(reporter, "unit_budget", reg, dx, None, None)]
             for scope, scope_type, r, d, clerk, match in scopes:
                 share = None if r == 0 else 100 * d / r
                 year_start, year_end = dt.date(fy, 1, 1), dt.date(fy, 12, 31)
-                floors = [f for f in cat.floors if f["evaluated"] and f["scope_type"] == scope_type
-                          and f["base"] == "regular_spending"
-                          and (f["valid_from"] is None or f["valid_from"] <= year_end)
-                          and (f["valid_to"] is None or f["valid_to"] >= year_start)]
+                floors = [
+                    f
+                    for f in cat.floors
+                    if f["evaluated"]
+                    and f["scope_type"] == scope_type
+                    and f["base"] == "regular_spending"
+                    and (f["valid_from"] is None or f["valid_from"] <= year_end)
+                    and (f["valid_to"] is None or f["valid_to"] >= year_start)
+                ]
                 floor = floors[0] if floors else None
                 key = (fy, basis, scope)
                 assert key not in facts, f"two current sources for budget share {key}"
                 facts[key] = {
-                    "fiscal_year": fy, "basis": basis, "scope_code": scope, "scope_type": scope_type,
-                    "reporting_agency_code": reporter, "dx_spending_vnd": d, "regular_spending_vnd": r,
-                    "share_pct": share, "floor_code": floor["floor_code"] if floor else None,
+                    "fiscal_year": fy,
+                    "basis": basis,
+                    "scope_code": scope,
+                    "scope_type": scope_type,
+                    "reporting_agency_code": reporter,
+                    "dx_spending_vnd": d,
+                    "regular_spending_vnd": r,
+                    "share_pct": share,
+                    "floor_code": floor["floor_code"] if floor else None,
                     "floor_pct": floor["floor_pct"] if floor else None,
                     "comparator": floor["comparator"] if floor else None,
                     "meets_floor": compare(share, floor["floor_pct"], floor["comparator"]) if floor else None,
-                    "clerk_total_vnd": clerk, "clerk_total_matches": match,
+                    "clerk_total_vnd": clerk,
+                    "clerk_total_matches": match,
                 }
     return facts

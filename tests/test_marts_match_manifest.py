@@ -33,15 +33,32 @@ SHOW = 8  # differing rows shown per failure
 
 INDICATOR_KEY = ("agency_code", "indicator_code", "period_code")
 INDICATOR_COLUMNS = (
-    "period_type", "period_start", "period_end",
-    "numerator", "denominator", "value_pct", "target_pct", "comparator", "meets_target", "gap_pct",
-    "is_area_total", "is_successor_rollup", "period_complete",
+    "period_type",
+    "period_start",
+    "period_end",
+    "numerator",
+    "denominator",
+    "value_pct",
+    "target_pct",
+    "comparator",
+    "meets_target",
+    "gap_pct",
+    "is_area_total",
+    "is_successor_rollup",
+    "period_complete",
 )
 BUDGET_KEY = ("fiscal_year", "basis", "scope_code")
 BUDGET_COLUMNS = (
-    "scope_type", "reporting_agency_code",
-    "dx_spending_vnd", "regular_spending_vnd", "share_pct", "floor_pct", "comparator", "meets_floor",
-    "clerk_total_vnd", "clerk_total_matches",
+    "scope_type",
+    "reporting_agency_code",
+    "dx_spending_vnd",
+    "regular_spending_vnd",
+    "share_pct",
+    "floor_pct",
+    "comparator",
+    "meets_floor",
+    "clerk_total_vnd",
+    "clerk_total_matches",
 )
 
 
@@ -62,8 +79,12 @@ def _mart_rows(db: Path, table: str, key: tuple[str, ...], columns: tuple[str, .
     with duckdb.connect(str(db), read_only=True) as con:
         tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
         assert table in tables, f"the published warehouse has no table {table}"
-        present = {r[0] for r in con.execute(
-            "select column_name from information_schema.columns where table_name = ?", [table]).fetchall()}
+        present = {
+            r[0]
+            for r in con.execute(
+                "select column_name from information_schema.columns where table_name = ?", [table]
+            ).fetchall()
+        }
         missing = [c for c in key + columns if c not in present]
         assert not missing, f"{table} lacks the documented columns {missing}"
         cur = con.execute(f"select {', '.join(key + columns)} from {table}")
@@ -116,11 +137,12 @@ def _diff(table: str, expected: dict[tuple, dict], actual: dict[tuple, dict], co
                 column_counts[c] = column_counts.get(c, 0) + 1
     if not (only_expected or only_actual or differing):
         return ""
-    lines = [
+    summary = (
         f"{table}: {len(expected)} rows recomputed from the manifest, {len(actual)} in the mart; "
         f"{len(only_expected)} missing from the mart, {len(only_actual)} unexpected in the mart, "
         f"{len(differing)} differing rows (by column: {column_counts})."
-    ]
+    )
+    lines = [summary]
     if only_expected:
         lines.append(f"  missing from the mart (first {SHOW}):")
         for k in only_expected[:SHOW]:
@@ -134,7 +156,9 @@ def _diff(table: str, expected: dict[tuple, dict], actual: dict[tuple, dict], co
     if differing:
         lines.append(f"  differing rows (first {SHOW}; column: recomputed != mart):")
         for k, bad in differing[:SHOW]:
-            lines.append(f"    {k}: " + "; ".join(f"{c}: {_show(expected[k][c])} != {_show(actual[k][c])}" for c in bad))
+            lines.append(
+                f"    {k}: " + "; ".join(f"{c}: {_show(expected[k][c])} != {_show(actual[k][c])}" for c in bad)
+            )
     return "\n".join(lines)
 
 
@@ -175,8 +199,11 @@ def test_the_catalogue_seeds_state_the_tables_of_the_rules_page():
             problems.append(f"ref_indicator_targets {k}: {cat.targets.get(k)} != page {(pct, comp)}")
     for k in set(cat.targets) - set(DOC_TARGETS):
         problems.append(f"ref_indicator_targets has a target the page does not state: {k} {cat.targets[k]}")
-    evaluated = sorted((f["scope_type"], f["base"], f["floor_pct"], f["comparator"], f["valid_from"])
-                       for f in cat.floors if f["evaluated"])
+    evaluated = sorted(
+        (f["scope_type"], f["base"], f["floor_pct"], f["comparator"], f["valid_from"])
+        for f in cat.floors
+        if f["evaluated"]
+    )
     page = sorted((f["scope_type"], f["base"], f["floor_pct"], f["comparator"], f["valid_from"]) for f in DOC_FLOORS)
     if evaluated != page:
         problems.append(f"ref_budget_floors evaluated floors {evaluated} != page {page}")

@@ -69,8 +69,7 @@ workbook_scope as (
         reporting_agency_code,
         {{ dbt.listagg('distinct file_id', "','", 'order by file_id') }} as source_file_ids,
         sum(case when measure = 'dx' and row_role = 'detail' then value_vnd else 0 end) as dx_spending_vnd,
-        sum(case when measure = 'regular' then value_vnd else 0 end) as regular_spending_vnd,
-        true as is_workbook_scope
+        sum(case when measure = 'regular' then value_vnd else 0 end) as regular_spending_vnd
 
     from spending_rows
     group by
@@ -93,8 +92,7 @@ unit_lines as (
         reporting_agency_code,
         {{ dbt.listagg('distinct file_id', "','", 'order by file_id') }} as source_file_ids,
         sum(case when measure = 'dx' then value_vnd else 0 end) as dx_spending_vnd,
-        sum(case when measure = 'regular' then value_vnd else 0 end) as regular_spending_vnd,
-        false as is_workbook_scope
+        sum(case when measure = 'regular' then value_vnd else 0 end) as regular_spending_vnd
 
     from spending_rows
     where

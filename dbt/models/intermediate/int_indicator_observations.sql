@@ -57,6 +57,7 @@ per_report as (
         file_id,
         raw_path,
         denominator_item,
+        denominator_minus_item,
         sum(case when item_code = numerator_item then value_as_written end) as numerator_value,
         sum(case when item_code = denominator_item then value_as_written end) as denominator_value,
         sum(case when item_code = denominator_minus_item then value_as_written end) as excluded_value
@@ -69,7 +70,8 @@ per_report as (
         report_id,
         file_id,
         raw_path,
-        denominator_item
+        denominator_item,
+        denominator_minus_item
 
 ),
 
@@ -82,6 +84,8 @@ measured as (
         report_id,
         file_id,
         raw_path,
+        denominator_minus_item,
+        excluded_value,
         numerator_value as numerator,
         -- UNIT_COUNT: each reporting unit's report counts once (communes with fibre / communes)
         case
@@ -111,8 +115,11 @@ final as (
     from measured
     inner join periods
         on measured.period_code = periods.period_code
+    -- a value rejected at ingestion is unknown, not 0: without every item it needs, the
+    -- indicator was not received for that unit and period
     where measured.numerator is not null
         and measured.denominator is not null
+        and (measured.denominator_minus_item is null or measured.excluded_value is not null)
 
 )
 

@@ -24,7 +24,8 @@ spending as (
 
     select
         *,
-        cast({{ dbt.concat(["cast(fiscal_year as " ~ dbt.type_string() ~ ")", "'-01-01'"]) }} as date) as fiscal_year_start
+        cast({{ dbt.concat(["cast(fiscal_year as " ~ dbt.type_string() ~ ")", "'-01-01'"]) }} as date) as fiscal_year_start,
+        cast({{ dbt.concat(["cast(fiscal_year as " ~ dbt.type_string() ~ ")", "'-12-31'"]) }} as date) as fiscal_year_end
 
     from budget_spending
 
@@ -85,16 +86,18 @@ judged as (
             when evaluated_floors.comparator = '>'
                 then 100 * spending.dx_spending_vnd > evaluated_floors.floor_pct * spending.regular_spending_vnd
         end as meets_floor,
-        case when spending.is_workbook_scope then clerk_by_workbook.clerk_total_vnd end as clerk_total_vnd,
-        case when spending.is_workbook_scope then clerk_by_workbook.clerk_total_matches end as clerk_total_matches,
+        -- the clerk's sums are reported on town rows only (docs/indicator-rules.md, mart columns)
+        case when spending.scope_type = 'town_budget' then clerk_by_workbook.clerk_total_vnd end as clerk_total_vnd,
+        case when spending.scope_type = 'town_budget' then clerk_by_workbook.clerk_total_matches end as clerk_total_matches,
         spending.source_file_ids
 
     from spending
     left join evaluated_floors
         on
             spending.scope_type = evaluated_floors.scope_type
-            -- a fiscal year is judged by the floor in force on its first day
-            and evaluated_floors.valid_from <= spending.fiscal_year_start
+            -- a floor in force on any day of the fiscal year judges it; two such evaluated floors
+            -- for one scope type would duplicate the row and fail the key test
+            and evaluated_floors.valid_from <= spending.fiscal_year_end
             and (evaluated_floors.valid_to is null or evaluated_floors.valid_to >= spending.fiscal_year_start)
     left join clerk_by_workbook
         on

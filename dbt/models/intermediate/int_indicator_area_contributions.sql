@@ -1,0 +1,115 @@
+-- The area's (DUCPHO) rows gather the rows of the units an indicator applies to, so its value is
+-- the sum of their numerators over the sum of their denominators, never a mean of percentages.
+with
+
+unit_contributions as (
+
+    select * from {{ ref('int_indicator_unit_contributions') }}
+
+),
+
+indicators as (
+
+    select * from {{ ref('ref_indicators') }}
+
+),
+
+periods as (
+
+    select * from {{ ref('ref_periods') }}
+
+),
+
+agencies as (
+
+    select * from {{ ref('int_indicator_agencies') }}
+
+),
+
+area as (
+
+    select agency_code from agencies
+    where indicator_level = 'area'
+
+),
+
+area_indicators as (
+
+    select
+        indicator_code,
+        '|' || applies_to || '|' as applies_to_delimited,
+        -- an area-only indicator (communes with fibre) counts every reporting unit
+        (
+            '|' || applies_to || '|' not like '%|town_office|%'
+            and '|' || applies_to || '|' not like '%|commune_unit|%'
+        ) as counts_every_unit
+
+    from indicators
+    where '|' || applies_to || '|' like '%|area|%'
+
+),
+
+unit_rows as (
+
+    select distinct
+        agency_code,
+        indicator_code,
+        period_code
+
+    from unit_contributions
+
+),
+
+members as (
+
+    select
+        unit_rows.agency_code,
+        unit_rows.indicator_code,
+        unit_rows.period_code
+
+    from unit_rows
+    inner join area_indicators
+        on unit_rows.indicator_code = area_indicators.indicator_code
+    inner join agencies
+        on unit_rows.agency_code = agencies.agency_code
+    inner join periods
+        on unit_rows.period_code = periods.period_code
+    where agencies.indicator_level in ('town_office', 'commune_unit')
+        and (
+            area_indicators.counts_every_unit
+            or area_indicators.applies_to_delimited like '%|' || agencies.indicator_level || '|%'
+        )
+        -- the units that existed on the period's last day: before July 2025 the old units, from
+        -- the straddling year 2025 on the five new ones (a new unit's 2025 row holds its
+        -- predecessors' part)
+        and agencies.valid_from <= periods.period_end
+        and coalesce(agencies.valid_to, periods.period_end) >= periods.period_end
+
+),
+
+final as (
+
+    select
+        area.agency_code,
+        unit_contributions.indicator_code,
+        unit_contributions.period_code,
+        unit_contributions.source_agency_code,
+        unit_contributions.source_period_code,
+        unit_contributions.source_period_type,
+        unit_contributions.numerator,
+        unit_contributions.denominator,
+        unit_contributions.report_id,
+        unit_contributions.file_id,
+        unit_contributions.raw_path,
+        unit_contributions.is_used
+
+    from unit_contributions
+    inner join members
+        on unit_contributions.agency_code = members.agency_code
+        and unit_contributions.indicator_code = members.indicator_code
+        and unit_contributions.period_code = members.period_code
+    cross join area
+
+)
+
+select * from final

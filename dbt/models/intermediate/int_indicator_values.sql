@@ -1,0 +1,247 @@
+-- One row per agency, indicator and period where at least one report was received: numerator and
+-- denominator summed from the contributions that count, value_pct, the target of the year, lineage.
+with
+
+unit_contributions as (
+
+    select * from {{ ref('int_indicator_unit_contributions') }}
+
+),
+
+area_contributions as (
+
+    select * from {{ ref('int_indicator_area_contributions') }}
+
+),
+
+indicators as (
+
+    select * from {{ ref('ref_indicators') }}
+
+),
+
+periods as (
+
+    select * from {{ ref('ref_periods') }}
+
+),
+
+agencies as (
+
+    select * from {{ ref('int_indicator_agencies') }}
+
+),
+
+targets_by_year as (
+
+    select * from {{ ref('int_indicator_targets_by_year') }}
+
+),
+
+-- unit rows only where the indicator applies to the unit's level
+applicable_unit_contributions as (
+
+    select
+        unit_contributions.*,
+        false as is_area_total
+
+    from unit_contributions
+    inner join agencies
+        on unit_contributions.agency_code = agencies.agency_code
+    inner join indicators
+        on unit_contributions.indicator_code = indicators.indicator_code
+    where '|' || indicators.applies_to || '|' like '%|' || agencies.indicator_level || '|%'
+
+),
+
+contributions as (
+
+    select * from applicable_unit_contributions
+    union all
+    select
+        area_contributions.*,
+        true as is_area_total
+    from area_contributions
+
+),
+
+summed as (
+
+    select
+        agency_code,
+        indicator_code,
+        period_code,
+        is_area_total,
+        sum(case when is_used then numerator end) as numerator,
+        sum(case when is_used then denominator end) as denominator,
+        -- a new unit's row whose figures all come from its predecessors
+        not is_area_total
+        and max(case when is_used and source_agency_code = agency_code then 1 else 0 end) = 0
+        as is_successor_rollup,
+        count(distinct case when is_used then report_id end) as n_source_reports
+
+    from contributions
+    group by
+        agency_code,
+        indicator_code,
+        period_code,
+        is_area_total
+
+),
+
+-- a coarser period is complete when every finer period of the source's grain was received
+finer_periods_expected as (
+
+    select
+        coarser.period_code,
+        finer.period_type as source_period_type,
+        count(*) as n_expected
+
+    from periods as coarser
+    inner join periods as finer
+        on finer.period_start >= coarser.period_start
+        and finer.period_end <= coarser.period_end
+    group by
+        coarser.period_code,
+        finer.period_type
+
+),
+
+finer_periods_received as (
+
+    select
+        agency_code,
+        indicator_code,
+        period_code,
+        source_period_type,
+        count(distinct source_period_code) as n_received
+
+    from contributions
+    group by
+        agency_code,
+        indicator_code,
+        period_code,
+        source_period_type
+
+),
+
+completeness as (
+
+    select
+        finer_periods_received.agency_code,
+        finer_periods_received.indicator_code,
+        finer_periods_received.period_code,
+        max(
+            case when finer_periods_received.n_received = finer_periods_expected.n_expected then 1 else 0 end
+        ) = 1 as period_complete
+
+    from finer_periods_received
+    inner join finer_periods_expected
+        on finer_periods_received.period_code = finer_periods_expected.period_code
+        and finer_periods_received.source_period_type = finer_periods_expected.source_period_type
+    group by
+        finer_periods_received.agency_code,
+        finer_periods_received.indicator_code,
+        finer_periods_received.period_code
+
+),
+
+used_files as (
+
+    select distinct
+        agency_code,
+        indicator_code,
+        period_code,
+        file_id,
+        raw_path
+
+    from contributions
+    where is_used
+
+),
+
+lineage_files as (
+
+    select
+        agency_code,
+        indicator_code,
+        period_code,
+        {{ dbt.listagg('file_id', "','", 'order by file_id') }} as source_file_ids
+
+    from (select distinct agency_code, indicator_code, period_code, file_id from used_files) as files
+    group by
+        agency_code,
+        indicator_code,
+        period_code
+
+),
+
+lineage_paths as (
+
+    select
+        agency_code,
+        indicator_code,
+        period_code,
+        {{ dbt.listagg('raw_path', "','", 'order by raw_path') }} as source_paths
+
+    from (select distinct agency_code, indicator_code, period_code, raw_path from used_files) as paths
+    group by
+        agency_code,
+        indicator_code,
+        period_code
+
+),
+
+final as (
+
+    select
+        summed.agency_code,
+        summed.indicator_code,
+        summed.period_code,
+        periods.period_type,
+        periods.period_start,
+        periods.period_end,
+        periods.year,
+        summed.numerator,
+        summed.denominator,
+        -- multiply first so that exact boundaries (4 of 5 = 80.0) stay exact
+        case
+            when summed.denominator <> 0 then 100.0 * summed.numerator / summed.denominator
+        end as value_pct,
+        case when summed.is_area_total then 'area' else agencies.indicator_level end as indicator_level,
+        targets_by_year.target_year,
+        targets_by_year.target_pct,
+        targets_by_year.comparator,
+        summed.is_area_total,
+        summed.is_successor_rollup,
+        completeness.period_complete,
+        summed.n_source_reports,
+        lineage_files.source_file_ids,
+        lineage_paths.source_paths
+
+    from summed
+    inner join periods
+        on summed.period_code = periods.period_code
+    inner join agencies
+        on summed.agency_code = agencies.agency_code
+    inner join completeness
+        on summed.agency_code = completeness.agency_code
+        and summed.indicator_code = completeness.indicator_code
+        and summed.period_code = completeness.period_code
+    inner join lineage_files
+        on summed.agency_code = lineage_files.agency_code
+        and summed.indicator_code = lineage_files.indicator_code
+        and summed.period_code = lineage_files.period_code
+    inner join lineage_paths
+        on summed.agency_code = lineage_paths.agency_code
+        and summed.indicator_code = lineage_paths.indicator_code
+        and summed.period_code = lineage_paths.period_code
+    left join targets_by_year
+        on summed.indicator_code = targets_by_year.indicator_code
+        and case when summed.is_area_total then 'area' else agencies.indicator_level end
+        = targets_by_year.indicator_level
+        and periods.year = targets_by_year.year
+
+)
+
+select * from final
