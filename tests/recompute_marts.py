@@ -439,7 +439,27 @@ def _observations(values: list[dict], ind: Indicator) -> dict[str, dict[str, tup
     return out
 
 
-def recompute_indicator_values(manifest: dict, cat: Catalogue) -> dict[tuple[str, str, str], dict]:
+def withheld_observations(flags: list[dict], cat: Catalogue) -> set[tuple[str, str, str]]:
+    """(agency, indicator, source period) of every observation a withheld flag names (input, not checked):
+    an indicator flag names its observation, an item flag every indicator reading that item, a
+    whole-report flag every indicator of the unit's report for that period."""
+    keys: set[tuple[str, str, str]] = set()
+    for f in flags:
+        for ind in cat.indicators.values():
+            items = {ind.numerator, ind.denominator, ind.minus}
+            if (
+                f["indicator_code"] == ind.code
+                or (f["indicator_code"] is None and f["item_code"] in items)
+                or (f["indicator_code"] is None and f["item_code"] is None)
+            ):
+                keys.add((f["agency_code"], ind.code, f["period_code"]))
+    return keys
+
+
+def recompute_indicator_values(
+    manifest: dict, cat: Catalogue, withheld: set[tuple[str, str, str]] = frozenset()
+) -> dict[tuple[str, str, str], dict]:
+    """The indicator facts; an observation in `withheld` is treated as not received."""
     values = current_values(manifest)
     agencies = cat.agencies
     units = [a for a in agencies.values() if a.level in ("town_office", "commune_unit")]
@@ -452,7 +472,10 @@ def recompute_indicator_values(manifest: dict, cat: Catalogue) -> dict[tuple[str
     facts: dict[tuple[str, str, str], dict] = {}
     for ind in cat.indicators.values():
         grain = SOURCE_GRAIN[ind.source_kind]
-        obs = _observations(values, ind)
+        obs = {
+            agency: {p: o for p, o in by_period.items() if (agency, ind.code, p) not in withheld}
+            for agency, by_period in _observations(values, ind).items()
+        }
         raw = {a.code: _unit_series(obs.get(a.code, {}), ind.time_aggregation, ind.source_kind) for a in units}
 
         # Each unit's rows as published for it: own rows within validity (R4), successor roll-ups

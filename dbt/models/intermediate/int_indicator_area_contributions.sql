@@ -101,7 +101,8 @@ final as (
         unit_contributions.report_id,
         unit_contributions.file_id,
         unit_contributions.raw_path,
-        unit_contributions.is_used
+        unit_contributions.is_used,
+        unit_contributions.is_withheld
 
     from unit_contributions
     inner join members

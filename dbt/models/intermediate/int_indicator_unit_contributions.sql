@@ -1,12 +1,13 @@
 -- Which observations make up each unit's row for each period, and which of them count: flows sum
 -- the finer periods received, stocks take the latest; a unit has own rows only for periods it existed
 -- throughout; a unit created by a merger carries its predecessors' series before it existed and
--- blends them with its own in the period straddling its first day.
+-- blends them with its own in the period straddling its first day. A withheld observation is listed but
+-- never counts: for every rule it is as if it had not been received.
 with
 
 observations as (
 
-    select * from {{ ref('int_indicator_observations') }}
+    select * from {{ ref('int_indicator_observations_screened') }}
 
 ),
 
@@ -47,7 +48,8 @@ received_within as (
         observations.denominator,
         observations.report_id,
         observations.file_id,
-        observations.raw_path
+        observations.raw_path,
+        observations.is_withheld
 
     from observations
     inner join periods as coarser
@@ -62,12 +64,13 @@ received_ranked as (
 
     select
         *,
-        -- a stock is the latest finer period received (numerator and denominator both from it)
-        (
+        -- a stock is the latest finer period received and not withheld (numerator and denominator both from it)
+        not is_withheld
+        and (
             time_aggregation = 'flow'
             or row_number() over (
                 partition by agency_code, indicator_code, period_code
-                order by source_period_end desc, source_period_start desc
+                order by case when is_withheld then 1 else 0 end, source_period_end desc, source_period_start desc
             ) = 1
         ) as is_used
 
@@ -120,7 +123,8 @@ successor_history as (
         own_contributions.report_id,
         own_contributions.file_id,
         own_contributions.raw_path,
-        own_contributions.is_used
+        own_contributions.is_used,
+        own_contributions.is_withheld
 
     from own_contributions
     inner join successions
@@ -153,6 +157,7 @@ successor_received_own as (
     inner join straddled_periods
         on received_ranked.agency_code = straddled_periods.successor_code
         and received_ranked.period_code = straddled_periods.period_code
+    where not received_ranked.is_withheld
 
 ),
 
@@ -173,7 +178,8 @@ straddle as (
         received_ranked.report_id,
         received_ranked.file_id,
         received_ranked.raw_path,
-        received_ranked.is_used
+        received_ranked.is_used,
+        received_ranked.is_withheld
 
     from received_ranked
     inner join straddled_periods
@@ -196,7 +202,8 @@ straddle as (
         received_ranked.raw_path,
         received_ranked.is_used
         and (received_ranked.time_aggregation = 'flow' or successor_received_own.agency_code is null)
-        as is_used
+        as is_used,
+        received_ranked.is_withheld
 
     from received_ranked
     inner join successions
@@ -225,7 +232,8 @@ final as (
         report_id,
         file_id,
         raw_path,
-        is_used
+        is_used,
+        is_withheld
 
     from own_contributions
 

@@ -78,7 +78,9 @@ summed as (
         not is_area_total
         and max(case when is_used and source_agency_code = agency_code then 1 else 0 end) = 0
         as is_successor_rollup,
-        count(distinct case when is_used then report_id end) as n_source_reports
+        count(distinct case when is_used then report_id end) as n_source_reports,
+        -- withheld observations behind the row: each (unit, reported period) once
+        count(distinct case when is_withheld then source_agency_code || '|' || source_period_code end) as n_withheld
 
     from contributions
     group by
@@ -86,6 +88,8 @@ summed as (
         indicator_code,
         period_code,
         is_area_total
+    -- a row made only of withheld observations is not received
+    having max(case when is_used then 1 else 0 end) = 1
 
 ),
 
@@ -117,6 +121,7 @@ finer_periods_received as (
         count(distinct source_period_code) as n_received
 
     from contributions
+    where not is_withheld
     group by
         agency_code,
         indicator_code,
@@ -216,6 +221,7 @@ final as (
         summed.is_successor_rollup,
         completeness.period_complete,
         summed.n_source_reports,
+        summed.n_withheld,
         lineage_files.source_file_ids,
         lineage_paths.source_paths
 

@@ -20,6 +20,54 @@ floors as (
 
 ),
 
+flagged_values as (
+
+    select * from {{ ref('dq_flagged_values') }}
+
+),
+
+budget_rows as (
+
+    select * from {{ ref('int_budget_rows_vnd') }}
+
+),
+
+-- a unit line whose share is above the ceiling and not accepted by a reviewer: it is withheld from the
+-- floor judgement of its own line and of the workbook that sums it (docs/indicator-rules.md, "Withheld figures")
+withheld_lines as (
+
+    select distinct
+        budget_rows.reporting_agency_code,
+        budget_rows.fiscal_year,
+        budget_rows.basis,
+        budget_rows.agency_code
+
+    from flagged_values
+    inner join budget_rows
+        on flagged_values.report_id = budget_rows.report_id
+        and flagged_values.source_row = budget_rows.source_row
+        and flagged_values.item_code = budget_rows.item_code
+    where flagged_values.rule_code = 'budget_share_ceiling'
+        and flagged_values.is_withheld
+
+),
+
+withheld_scopes as (
+
+    select distinct
+        spending.fiscal_year,
+        spending.basis,
+        spending.scope_code
+
+    from budget_spending as spending
+    inner join withheld_lines
+        on spending.reporting_agency_code = withheld_lines.reporting_agency_code
+        and spending.fiscal_year = withheld_lines.fiscal_year
+        and spending.basis = withheld_lines.basis
+        and (spending.scope_code = withheld_lines.agency_code or spending.scope_type = 'town_budget')
+
+),
+
 spending as (
 
     select
@@ -79,8 +127,10 @@ judged as (
         evaluated_floors.floor_code,
         evaluated_floors.floor_pct,
         evaluated_floors.comparator,
+        withheld_scopes.scope_code is not null as is_withheld,
         case
             when evaluated_floors.floor_code is null or spending.regular_spending_vnd = 0 then null
+            when withheld_scopes.scope_code is not null then null
             when evaluated_floors.comparator = '>='
                 then 100 * spending.dx_spending_vnd >= evaluated_floors.floor_pct * spending.regular_spending_vnd
             when evaluated_floors.comparator = '>'
@@ -104,6 +154,11 @@ judged as (
             spending.reporting_agency_code = clerk_by_workbook.reporting_agency_code
             and spending.fiscal_year = clerk_by_workbook.fiscal_year
             and spending.basis = clerk_by_workbook.basis
+    left join withheld_scopes
+        on
+            spending.fiscal_year = withheld_scopes.fiscal_year
+            and spending.basis = withheld_scopes.basis
+            and spending.scope_code = withheld_scopes.scope_code
 
 ),
 
@@ -122,6 +177,7 @@ final as (
         floor_pct,
         comparator,
         meets_floor,
+        is_withheld,
         clerk_total_vnd,
         clerk_total_matches,
         source_file_ids

@@ -34,6 +34,7 @@ final as (
         indicator_values.is_successor_rollup,
         indicator_values.period_complete,
         indicator_values.n_source_reports,
+        indicator_values.n_withheld,
         indicator_values.source_file_ids,
         indicator_values.source_paths
 

@@ -1,0 +1,155 @@
+{{ config(materialized='table') }}
+-- Budget sheets: a unit line whose digital-transformation spending is above the documented share of its
+-- regular spending (every sheet version received: the ratio of one row needs no context, and a superseded
+-- sheet's implausible line is still news to the finance office), and a clerk's sum that disagrees with its rows.
+with
+
+budget_values as (
+
+    select * from {{ ref('stg_finance__budget') }}
+
+),
+
+reports as (
+
+    select * from {{ ref('stg_ingest__reports') }}
+
+),
+
+clerk_checks as (
+
+    select * from {{ ref('int_budget_clerk_checks') }}
+
+),
+
+budget_rows as (
+
+    select * from {{ ref('int_budget_rows_vnd') }}
+
+),
+
+rules as (
+
+    select * from {{ ref('ref_dq_rules') }}
+
+),
+
+-- both items of a basis share the row and its unit, so their ratio needs no conversion
+unit_lines as (
+
+    select
+        budget_values.report_id,
+        budget_values.file_id,
+        budget_values.sheet_name,
+        budget_values.source_row,
+        budget_values.agency_code,
+        budget_values.period_code,
+        reports.raw_path,
+        reports.is_current,
+        case when budget_values.item_code in ('DX_EST', 'REG_EST') then 'estimate' else 'actual' end as basis,
+        max(case when budget_values.item_code in ('DX_EST', 'DX_ACT') then budget_values.item_code end) as dx_item_code,
+        sum(case when budget_values.item_code in ('DX_EST', 'DX_ACT') then budget_values.value_as_written end)
+        as dx_value,
+        sum(case when budget_values.item_code in ('REG_EST', 'REG_ACT') then budget_values.value_as_written end)
+        as regular_value
+
+    from budget_values
+    inner join reports
+        on budget_values.report_id = reports.report_id
+    where budget_values.row_role = 'detail'
+        and coalesce(budget_values.agency_code, '') <> ''
+        and budget_values.item_code in ('DX_EST', 'REG_EST', 'DX_ACT', 'REG_ACT')
+    group by
+        budget_values.report_id,
+        budget_values.file_id,
+        budget_values.sheet_name,
+        budget_values.source_row,
+        budget_values.agency_code,
+        budget_values.period_code,
+        reports.raw_path,
+        reports.is_current,
+        case when budget_values.item_code in ('DX_EST', 'REG_EST') then 'estimate' else 'actual' end
+
+),
+
+budget_share_ceiling as (
+
+    select
+        'budget_share_ceiling' as rule_code,
+        unit_lines.agency_code,
+        cast(null as {{ dbt.type_string() }}) as indicator_code,
+        unit_lines.dx_item_code as item_code,
+        unit_lines.period_code,
+        100.0 * unit_lines.dx_value / unit_lines.regular_value as value,
+        unit_lines.report_id,
+        unit_lines.file_id,
+        unit_lines.raw_path,
+        unit_lines.sheet_name,
+        unit_lines.source_row,
+        unit_lines.is_current as is_current_version,
+        'Chi chuyển đổi số (' || unit_lines.dx_item_code || ') bằng '
+        || cast(round(100.0 * unit_lines.dx_value / unit_lines.regular_value, 2) as {{ dbt.type_string() }})
+        || '% chi thường xuyên của dòng, vượt mức trần '
+        || cast(cast(rules.threshold as double precision) as {{ dbt.type_string() }}) || '%.' as reason_vi,
+        'Digital-transformation spending (' || unit_lines.dx_item_code || ') is '
+        || cast(round(100.0 * unit_lines.dx_value / unit_lines.regular_value, 2) as {{ dbt.type_string() }})
+        || '% of the line''s regular spending, above the ceiling of '
+        || cast(cast(rules.threshold as double precision) as {{ dbt.type_string() }}) || '%.' as reason_en
+
+    from unit_lines
+    inner join rules
+        on rules.rule_code = 'budget_share_ceiling'
+    where unit_lines.regular_value > 0
+        and 100.0 * unit_lines.dx_value > rules.threshold * unit_lines.regular_value
+
+),
+
+-- the threshold is in units of the sheet (half a unit is rounding), so it scales with the sheet's unit
+clerk_total_mismatch as (
+
+    select
+        'clerk_total_mismatch' as rule_code,
+        clerk_checks.reporting_agency_code as agency_code,
+        cast(null as {{ dbt.type_string() }}) as indicator_code,
+        clerk_checks.item_code,
+        cast(clerk_checks.fiscal_year as {{ dbt.type_string() }}) as period_code,
+        clerk_rows.value_as_written as value,
+        clerk_checks.report_id,
+        clerk_checks.file_id,
+        clerk_rows.raw_path,
+        clerk_checks.sheet_name,
+        clerk_checks.source_row,
+        true as is_current_version,
+        'Dòng ' || case when clerk_checks.row_role = 'total' then 'tổng cộng' else 'cộng mục ' || clerk_checks.budget_section end
+        || ' (' || clerk_checks.item_code || ') ghi '
+        || cast(clerk_rows.value_as_written as {{ dbt.type_string() }}) || ' ' || clerk_rows.unit_as_written
+        || ', tổng các dòng là '
+        || cast(cast(clerk_checks.recomputed_value_vnd / clerk_rows.unit_factor as double precision) as {{ dbt.type_string() }})
+        || ' ' || clerk_rows.unit_as_written || '.' as reason_vi,
+        'The clerk''s ' || case when clerk_checks.row_role = 'total' then 'total' else 'subtotal ' || clerk_checks.budget_section end
+        || ' (' || clerk_checks.item_code || ') says '
+        || cast(clerk_rows.value_as_written as {{ dbt.type_string() }}) || ' ' || clerk_rows.unit_as_written
+        || '; its rows sum to '
+        || cast(cast(clerk_checks.recomputed_value_vnd / clerk_rows.unit_factor as double precision) as {{ dbt.type_string() }})
+        || ' ' || clerk_rows.unit_as_written || '.' as reason_en
+
+    from clerk_checks
+    inner join budget_rows as clerk_rows
+        on clerk_checks.report_id = clerk_rows.report_id
+        and clerk_checks.source_row = clerk_rows.source_row
+        and clerk_checks.item_code = clerk_rows.item_code
+    inner join rules
+        on rules.rule_code = 'clerk_total_mismatch'
+    where abs(clerk_checks.difference_vnd) > rules.threshold * clerk_rows.unit_factor
+
+),
+
+final as (
+
+    select * from budget_share_ceiling
+    union all
+    select * from clerk_total_mismatch
+
+)
+
+select * from final

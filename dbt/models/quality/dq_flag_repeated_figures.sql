@@ -1,0 +1,161 @@
+{{ config(materialized='table') }}
+-- A unit's report that repeats its previous report of the same kind verbatim: every item equal, with enough
+-- non-zero items that an honest repeat is unlikely. Budget workbooks are left out: an estimate may rightly repeat.
+with
+
+current_values as (
+
+    select * from {{ ref('int_values__current') }}
+
+),
+
+periods as (
+
+    select * from {{ ref('ref_periods') }}
+
+),
+
+rules as (
+
+    select * from {{ ref('ref_dq_rules') }}
+
+),
+
+report_items as (
+
+    select
+        current_values.report_id,
+        current_values.file_id,
+        current_values.raw_path,
+        current_values.sheet_name,
+        current_values.source_row,
+        current_values.report_kind,
+        current_values.agency_code,
+        current_values.period_code,
+        periods.period_start,
+        periods.period_end,
+        current_values.item_code,
+        current_values.value_as_written
+
+    from current_values
+    inner join periods
+        on current_values.period_code = periods.period_code
+    where current_values.row_role = 'detail'
+        and current_values.report_kind <> 'budget'
+
+),
+
+-- a unit's report: for the portal's export, the unit's row of the month
+unit_reports as (
+
+    select
+        report_id,
+        file_id,
+        raw_path,
+        sheet_name,
+        report_kind,
+        agency_code,
+        period_code,
+        period_start,
+        period_end,
+        min(source_row) as first_row,
+        count(*) as n_items,
+        sum(case when value_as_written <> 0 then 1 else 0 end) as n_nonzero
+
+    from report_items
+    group by
+        report_id,
+        file_id,
+        raw_path,
+        sheet_name,
+        report_kind,
+        agency_code,
+        period_code,
+        period_start,
+        period_end
+
+),
+
+previous_reports as (
+
+    select
+        unit_reports.report_id,
+        unit_reports.agency_code,
+        earlier.report_id as previous_report_id,
+        earlier.period_code as previous_period_code,
+        earlier.n_items as previous_n_items,
+        row_number() over (
+            partition by unit_reports.report_id, unit_reports.agency_code
+            order by earlier.period_end desc, earlier.period_start desc
+        ) as recency
+
+    from unit_reports
+    inner join unit_reports as earlier
+        on unit_reports.agency_code = earlier.agency_code
+        and unit_reports.report_kind = earlier.report_kind
+        and earlier.period_end < unit_reports.period_start
+
+),
+
+equal_items as (
+
+    select
+        previous_reports.report_id,
+        previous_reports.agency_code,
+        count(*) as n_equal
+
+    from previous_reports
+    inner join report_items as this_items
+        on previous_reports.report_id = this_items.report_id
+        and previous_reports.agency_code = this_items.agency_code
+    inner join report_items as previous_items
+        on previous_reports.previous_report_id = previous_items.report_id
+        and previous_reports.agency_code = previous_items.agency_code
+        and this_items.item_code = previous_items.item_code
+    where previous_reports.recency = 1
+        and this_items.value_as_written = previous_items.value_as_written
+    group by
+        previous_reports.report_id,
+        previous_reports.agency_code
+
+),
+
+final as (
+
+    select
+        'repeated_figures' as rule_code,
+        unit_reports.agency_code,
+        cast(null as {{ dbt.type_string() }}) as indicator_code,
+        cast(null as {{ dbt.type_string() }}) as item_code,
+        unit_reports.period_code,
+        cast(unit_reports.n_items as double precision) as value,
+        unit_reports.report_id,
+        unit_reports.file_id,
+        unit_reports.raw_path,
+        unit_reports.sheet_name,
+        unit_reports.first_row as source_row,
+        true as is_current_version,
+        'Cả ' || cast(unit_reports.n_items as {{ dbt.type_string() }}) || ' mục của báo cáo kỳ '
+        || unit_reports.period_code || ' giống hệt báo cáo kỳ ' || previous_reports.previous_period_code
+        || ' của đơn vị.' as reason_vi,
+        'All ' || cast(unit_reports.n_items as {{ dbt.type_string() }}) || ' items of the '
+        || unit_reports.period_code || ' report repeat the unit''s ' || previous_reports.previous_period_code
+        || ' report verbatim.' as reason_en
+
+    from unit_reports
+    inner join previous_reports
+        on unit_reports.report_id = previous_reports.report_id
+        and unit_reports.agency_code = previous_reports.agency_code
+        and previous_reports.recency = 1
+    inner join equal_items
+        on unit_reports.report_id = equal_items.report_id
+        and unit_reports.agency_code = equal_items.agency_code
+    inner join rules
+        on rules.rule_code = 'repeated_figures'
+    where equal_items.n_equal = unit_reports.n_items
+        and previous_reports.previous_n_items = unit_reports.n_items
+        and unit_reports.n_nonzero >= rules.threshold
+
+)
+
+select * from final
