@@ -8,7 +8,7 @@ VENV := .venv
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 RAW_DIR := $(or $(DX_RAW_DIR),raw)
 
-.PHONY: install run test sample dagster-ui clean
+.PHONY: install run test sample docs dagster-ui clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -33,6 +33,9 @@ run: sample
 
 test: install
 	$(VENV)/bin/python -m pytest
+
+docs: install
+	cd dbt && DX_WAREHOUSE_DIR=$(CURDIR)/warehouse ../$(VENV)/bin/dbt docs generate --profiles-dir .
 
 dagster-ui: install
 	$(VENV)/bin/dagster dev -m dagster_project.definitions -h 127.0.0.1 -p 3000

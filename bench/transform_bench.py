@@ -8,6 +8,7 @@ DuckDB session (seeds loaded with read_csv, models created in dependency order, 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import shutil
@@ -30,19 +31,36 @@ DBT = str(Path(sys.executable).parent / "dbt")
 
 
 def dbt_project_for(registry: Path, into: Path) -> Path:
-    """A copy of the dbt project whose agency registry is the world's own (synthetic worlds have their own units)."""
+    """A copy of the dbt project whose agency registry also holds the world's own units.
+
+    The town's registry stays (the catalogue names its offices as owners); a synthetic world's
+    units are added beside it, skipping codes the town registry already has (PORTAL).
+    """
     project = into / "dbt"
     shutil.copytree(settings.DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs"))
-    for name in ("ref_agencies.csv", "ref_agency_aliases.csv"):
-        shutil.copyfile(registry / name, project / "seeds" / name)
+    for name, key in (("ref_agencies.csv", "agency_code"), ("ref_agency_aliases.csv", "alias")):
+        seed = project / "seeds" / name
+        with seed.open(encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+        known = {r[key] for r in rows}
+        with (registry / name).open(encoding="utf-8", newline="") as f:
+            rows += [r for r in csv.DictReader(f) if r[key] not in known]
+        with seed.open("w", encoding="utf-8", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
     return project
 
 
 def run_dbt(project: Path, warehouse: Path, *args: str) -> float:
     env = {**os.environ, "DX_WAREHOUSE_DIR": str(warehouse)}
     started = time.perf_counter()
-    subprocess.run([DBT, *args, "--profiles-dir", str(project), "--project-dir", str(project), "--quiet"],
-                   env=env, cwd=project, check=True)
+    subprocess.run(
+        [DBT, *args, "--profiles-dir", str(project), "--project-dir", str(project), "--quiet"],
+        env=env,
+        cwd=project,
+        check=True,
+    )
     return time.perf_counter() - started
 
 
@@ -51,7 +69,7 @@ def floor_in_one_session(project: Path, build_db: Path) -> float:
     manifest = json.loads((project / "target" / "manifest.json").read_text(encoding="utf-8"))
     nodes = {k: v for k, v in manifest["nodes"].items() if v["resource_type"] in ("model", "seed")}
     order = TopologicalSorter(
-        {k: [d for d in v["depends_on"]["nodes"] if d in nodes] for k, v in nodes.items()}
+        {k: [d for d in v.get("depends_on", {}).get("nodes", []) if d in nodes] for k, v in nodes.items()}
     ).static_order()
     started = time.perf_counter()
     with duckdb.connect(str(build_db)) as con:
@@ -60,8 +78,9 @@ def floor_in_one_session(project: Path, build_db: Path) -> float:
             name = node["alias"] or node["name"]
             if node["resource_type"] == "seed":
                 csv = project / node["original_file_path"]
-                con.execute(f'create or replace table main."{name}" as select * from read_csv(?, header = true)',
-                            [str(csv)])
+                con.execute(
+                    f'create or replace table main."{name}" as select * from read_csv(?, header = true)', [str(csv)]
+                )
             else:
                 kind = "view" if node["config"]["materialized"] == "view" else "table"
                 con.execute(f'create or replace {kind} main."{name}" as {node["compiled_code"]}')
@@ -91,7 +110,9 @@ def main() -> None:
             shutil.copyfile(ingested, d / "build.duckdb")
         dbt_run_s = run_dbt(project, dbt_dir, "build", "--exclude", "resource_type:test", "resource_type:unit_test")
         shutil.copyfile(ingested, dbt_dir / "build.duckdb")
+        print(f"dbt build (models and seeds) {dbt_run_s:.1f} s", file=sys.stderr)
         dbt_build_s = run_dbt(project, dbt_dir, "build")
+        print(f"dbt build (with tests) {dbt_build_s:.1f} s", file=sys.stderr)
         run_dbt(project, floor_dir, "compile")
         floor_s = floor_in_one_session(project, floor_dir / "build.duckdb")
 

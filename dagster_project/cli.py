@@ -16,6 +16,7 @@ import click
 import duckdb
 
 from dagster_project import settings
+from dagster_project.audit import AuditMissing, read_audit
 
 
 @click.group()
@@ -65,8 +66,19 @@ def refresh(as_json: bool) -> None:
         for event in result.all_events
         if event.is_step_failure and event.event_specific_data is not None
     ]
+    try:
+        audit = read_audit(result.run_id)
+        checks = {
+            "expectations_passed": audit.expectations_passed,
+            "blocking_failures": audit.blocking_failures,
+            "flagging_failures": audit.flagging_failures,
+            "data_docs": audit.data_docs_index,
+        }
+    except AuditMissing:
+        checks = None
     outcome = {
         "success": result.success,
+        "checks": checks,
         "run_id": result.run_id,
         "published": str(settings.published_db_path()) if result.success else None,
         "ingest": ingest_meta,
@@ -108,6 +120,16 @@ def _refresh_text(outcome: dict) -> str:
     ]
     if outcome["published"]:
         lines.append(f"  published: {outcome['published']}")
+    checks = outcome["checks"]
+    if checks is not None:
+        lines.append(
+            f"  checks: {checks['expectations_passed']} expectations passed, "
+            f"{len(checks['blocking_failures'])} blocking failed, {checks['flagging_failures']} flagging failed"
+            f" (Data Docs: {checks['data_docs']})"
+        )
+        lines += [f"  BLOCKING: {line}" for line in checks["blocking_failures"]]
+    if not outcome["success"] and outcome["published"] is None:
+        lines.append("  not published: dx.duckdb still holds the previous publish")
     lines += [f"  failed step {f}" for f in outcome["failures"]]
     return "\n".join(lines)
 
@@ -141,12 +163,52 @@ def status(as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
         return
-    click.echo(f"published {report['published_at']}  ({path})")
+    last = report["last_publish"]
+    click.echo(f"published {last['published_at']} UTC by run {last['publish_id']}  ({path})")
     click.echo("files: " + ", ".join(f"{k} {v}" for k, v in report["files_by_state"].items()))
     click.echo("rejects: " + (", ".join(f"{k} {v}" for k, v in report["rejects_by_reason"].items()) or "none"))
     click.echo("latest period received per unit:")
     for row in report["latest_period_by_unit"]:
         click.echo(f"  {row['kind']:<15} {row['agency_code']:<24} {row['latest_period']}")
+
+
+@main.command()
+@click.argument("flag_id")
+@click.option("--by", "reviewed_by", required=True, help="Who reviewed the figure (name or e-mail).")
+@click.option("--note", required=True, help="Why the figure is right as reported.")
+def accept(flag_id: str, reviewed_by: str, note: str) -> None:
+    """Accept a flagged figure (a flag_id from dq_flagged_values); it counts again after the next refresh."""
+    from dagster_project.reviews import accept_flag, reviews_path
+
+    path = settings.published_db_path()
+    if path.exists():
+        with duckdb.connect(str(path), read_only=True) as con:
+            found = con.execute(
+                "select agency_code, coalesce(indicator_code, item_code), period_code, value, rule_code "
+                "from dq_flagged_values where flag_id = ?",
+                [flag_id],
+            ).fetchone()
+        if found is None:
+            click.echo(
+                f"no flagged figure {flag_id!r} in {path}: see `select flag_id from dq_flagged_values`", err=True
+            )
+            sys.exit(2)
+        click.echo("accepting {} {} {} = {} (flagged by {})".format(*found))
+    try:
+        review = accept_flag(flag_id, reviewed_by, note)
+    except ValueError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+    click.echo(f"recorded in {reviews_path()} at {review.reviewed_at}; run `dxw refresh` to apply it")
+
+
+def _last_publish(con: duckdb.DuckDBPyConnection) -> dict:
+    row = con.execute(
+        "select publish_id, published_at, raw_files, checks_passed, flagging_checks_failed "
+        "from publish_log order by published_at desc limit 1"
+    ).fetchone()
+    keys = ("publish_id", "published_at", "raw_files", "checks_passed", "flagging_checks_failed")
+    return {k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in zip(keys, row, strict=True)}
 
 
 if __name__ == "__main__":

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dagster import Definitions, define_asset_job
 
-from dagster_project.assets.ingest import ingest_raw_files
+from dagster_project.assets.ingest import dq_reviews, ingest_raw_files
 from dagster_project.assets.publish import published_warehouse
+from dagster_project.assets.quality import great_expectations_suites
 from dagster_project.assets.transform import dbt_models
 from dagster_project.resources import build_resources
 from dagster_project.sensors import raw_tree_sensor
@@ -16,7 +17,8 @@ dbt_project.prepare_if_dev()
 refresh_job = define_asset_job("refresh", selection="*", description="Ingest, transform and publish everything.")
 
 defs = Definitions(
-    assets=[ingest_raw_files, dbt_models, published_warehouse],
+    assets=[ingest_raw_files, dq_reviews, dbt_models, published_warehouse],
+    asset_checks=[great_expectations_suites],
     jobs=[refresh_job],
     sensors=[raw_tree_sensor],
     resources=build_resources(),

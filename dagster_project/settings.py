@@ -37,6 +37,11 @@ def registry_dir() -> Path:
     return _path_from_env("DX_REGISTRY_DIR", DBT_PROJECT_DIR / "seeds")
 
 
+def expectations_dir() -> Path:
+    """Great Expectations suites (`DX_EXPECTATIONS_DIR`, default `expectations/`)."""
+    return _path_from_env("DX_EXPECTATIONS_DIR", PROJECT_ROOT / "expectations")
+
+
 def build_db_path() -> Path:
     return warehouse_dir() / BUILD_DB_NAME
 

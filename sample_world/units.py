@@ -270,7 +270,7 @@ def synthetic_world(communes, offices, years, seed):
 
 
 def _level(unit):
-    return {"area": "district", "town_office": "district", "system": "province"}.get(unit.type, "commune")
+    return {"area": "town", "town_office": "town", "system": "province"}.get(unit.type, "commune")
 
 
 def write_registry(world, registry_dir):

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -42,3 +45,21 @@ def table_checksums(con: duckdb.DuckDBPyConnection, tables: list[str] | None = N
         ).fetchone()[0]
         for t in tables
     }
+
+
+DXW = str(Path(sys.executable).parent / "dxw")
+
+
+def run_dxw(*args: str, raw: Path, warehouse: Path, **env_overrides: str) -> subprocess.CompletedProcess:
+    """`dxw` as a user runs it, in a subprocess, pointed at the given raw tree and warehouse."""
+    env = {**os.environ, "DX_RAW_DIR": str(raw), "DX_WAREHOUSE_DIR": str(warehouse), **env_overrides}
+    env.pop("DAGSTER_HOME", None)
+    return subprocess.run([DXW, *args], env=env, capture_output=True, text=True, timeout=900, check=False)
+
+
+@pytest.fixture(scope="session")
+def published_sample(sample_world, tmp_path_factory):
+    """One `dxw refresh --json` of the sample world: (raw, manifest, warehouse dir, completed process)."""
+    raw, manifest = sample_world
+    warehouse = tmp_path_factory.mktemp("warehouse")
+    return raw, manifest, warehouse, run_dxw("refresh", "--json", raw=raw, warehouse=warehouse)

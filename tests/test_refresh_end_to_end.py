@@ -4,33 +4,16 @@ the published `dx.duckdb` carries what was loaded and what was refused."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import duckdb
 import pytest
 
-from tests.conftest import table_checksums
-
-DXW = str(Path(sys.executable).parent / "dxw")
+from tests.conftest import run_dxw, table_checksums
 
 
-def _dxw(*args: str, raw: Path, warehouse: Path, registry: Path | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DX_RAW_DIR": str(raw), "DX_WAREHOUSE_DIR": str(warehouse)}
-    env.pop("DAGSTER_HOME", None)
-    if registry is not None:
-        env["DX_REGISTRY_DIR"] = str(registry)
-    return subprocess.run([DXW, *args], env=env, capture_output=True, text=True, timeout=600, check=False)
-
-
-@pytest.fixture(scope="module")
-def refreshed(sample_world, tmp_path_factory):
-    raw, manifest = sample_world
-    warehouse = tmp_path_factory.mktemp("warehouse")
-    first = _dxw("refresh", "--json", raw=raw, warehouse=warehouse)
-    return raw, manifest, warehouse, first
+@pytest.fixture()
+def refreshed(published_sample):
+    return published_sample
 
 
 def test_refresh_succeeds_and_publishes_the_ingestion_tables_and_models(refreshed):
@@ -44,16 +27,12 @@ def test_refresh_succeeds_and_publishes_the_ingestion_tables_and_models(refreshe
     with duckdb.connect(str(published), read_only=True) as con:
         tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
         n_files = con.execute("select count(*) from ingest_files").fetchone()[0]
-        n_quarterly = con.execute("select count(*) from stg_reports__dx_quarterly").fetchone()[0]
-    assert {"ingest_files", "ingest_rejects", "ingest_values", "ingest_reports"} <= tables
-    assert {
-        "stg_reports__dx_quarterly",
-        "stg_portal__dvc_monthly",
-        "stg_survey__society",
-        "stg_finance__budget",
-    } <= tables
+        n_facts = con.execute("select count(*) from fct_indicator_values").fetchone()[0]
+    assert {"ingest_files", "ingest_rejects", "publish_log"} <= tables
+    assert {"fct_indicator_values", "fct_budget_share", "fct_submissions", "mart_scorecard", "dim_agency"} <= tables
+    assert not any(t.startswith(("stg_", "int_")) for t in tables), "only public tables are published"
     assert n_files == len(manifest["files"])
-    assert n_quarterly > 0
+    assert n_facts > 0
 
 
 def test_a_second_refresh_parses_nothing_and_publishes_identical_tables(refreshed):
@@ -61,17 +40,24 @@ def test_a_second_refresh_parses_nothing_and_publishes_identical_tables(refreshe
     assert first.returncode == 0
     with duckdb.connect(str(warehouse / "dx.duckdb"), read_only=True) as con:
         before = table_checksums(con)
-    second = _dxw("refresh", "--json", raw=raw, warehouse=warehouse)
+        publishes_before = con.execute("select count(*) from publish_log").fetchone()[0]
+    second = run_dxw("refresh", "--json", raw=raw, warehouse=warehouse)
     assert second.returncode == 0, second.stderr[-3000:]
     assert json.loads(second.stdout)["ingest"]["files_parsed"] == 0
     with duckdb.connect(str(warehouse / "dx.duckdb"), read_only=True) as con:
-        assert table_checksums(con) == before
+        after = table_checksums(con)
+        publishes_after = con.execute("select count(*) from publish_log").fetchone()[0]
+    # every table is byte-identical but the log of publishes, which gains one row per publish
+    assert {t: c for t, c in after.items() if t != "publish_log"} == {
+        t: c for t, c in before.items() if t != "publish_log"
+    }
+    assert publishes_after == publishes_before + 1
 
 
 def test_status_reports_file_states_and_rejects_from_the_published_file(refreshed):
     raw, manifest, warehouse, first = refreshed
     assert first.returncode == 0
-    result = _dxw("status", "--json", raw=raw, warehouse=warehouse)
+    result = run_dxw("status", "--json", raw=raw, warehouse=warehouse)
     assert result.returncode == 0, result.stderr
     status = json.loads(result.stdout)
     expected_states: dict[str, int] = {}
@@ -84,7 +70,9 @@ def test_status_reports_file_states_and_rejects_from_the_published_file(refreshe
 
 def test_refresh_exits_non_zero_and_names_the_failed_step_when_a_step_fails(sample_world, tmp_path):
     raw, _ = sample_world
-    result = _dxw("refresh", "--json", raw=raw, warehouse=tmp_path / "wh", registry=tmp_path / "no-registry")
+    result = run_dxw(
+        "refresh", "--json", raw=raw, warehouse=tmp_path / "wh", DX_REGISTRY_DIR=str(tmp_path / "no-registry")
+    )
     assert result.returncode == 1
     outcome = json.loads(result.stdout)
     assert outcome["success"] is False
@@ -93,12 +81,12 @@ def test_refresh_exits_non_zero_and_names_the_failed_step_when_a_step_fails(samp
 
 
 def test_refresh_refuses_a_raw_tree_that_does_not_exist(tmp_path):
-    result = _dxw("refresh", raw=tmp_path / "missing", warehouse=tmp_path / "wh")
+    result = run_dxw("refresh", raw=tmp_path / "missing", warehouse=tmp_path / "wh")
     assert result.returncode == 2
     assert "does not exist" in result.stderr
 
 
 def test_status_without_a_published_warehouse_says_so(tmp_path):
-    result = _dxw("status", raw=tmp_path, warehouse=tmp_path / "empty")
+    result = run_dxw("status", raw=tmp_path, warehouse=tmp_path / "empty")
     assert result.returncode == 2
     assert "dxw refresh" in result.stderr

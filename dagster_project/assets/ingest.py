@@ -4,11 +4,12 @@ One multi-asset writes the four ingestion tables together, because one pass over
 produces all of them consistently.
 """
 
-from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, multi_asset
+from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, MetadataValue, asset, multi_asset
 from dagster_duckdb import DuckDBResource
 
 from dagster_project import settings
 from dagster_project.ingest.run import ingest_raw_tree
+from dagster_project.reviews import load_reviews, reviews_path
 
 WRITER_POOL = "duckdb_writer"
 
@@ -48,3 +49,19 @@ def ingest_raw_files(context: AssetExecutionContext, duckdb: DuckDBResource):
             metadata.update({f"files_{k}": v for k, v in summary.as_dict().items() if k != "states"})
             metadata.update({f"state_{k}": v for k, v in summary.states.items()})
         yield MaterializeResult(asset_key=table, metadata=metadata)
+
+
+@asset(
+    key="dq_reviews",
+    group_name="quality",
+    pool=WRITER_POOL,
+    owners=["team:TX_VHTT"],
+    description="Reviewers' decisions on flagged figures (reviews/reviewed_values.csv or $DX_REVIEWS_FILE), "
+    "loaded before dbt so an accepted figure flows into the marts on this refresh.",
+)
+def dq_reviews(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
+    path = reviews_path()
+    with duckdb.get_connection() as con:
+        n = load_reviews(con, path)
+    context.log.info("loaded %d reviews from %s", n, path)
+    return MaterializeResult(metadata={"reviews": n, "path": MetadataValue.path(str(path))})

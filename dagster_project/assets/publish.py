@@ -1,12 +1,14 @@
 """The publish asset: the last step of a refresh, making the build visible to analysts."""
 
-from dagster import AssetExecutionContext, MaterializeResult, asset
+from dagster import AssetExecutionContext, Failure, MaterializeResult, MetadataValue, asset
 from dagster_duckdb import DuckDBResource
 
 from dagster_project import settings
 from dagster_project.assets.ingest import WRITER_POOL, ingest_raw_files
 from dagster_project.assets.transform import dbt_models
-from dagster_project.publish import publish_build
+from dagster_project.audit import AuditMissing, read_audit
+from dagster_project.publish import public_tables, publish_build
+from dagster_project.transform import dbt_project
 
 
 @asset(
@@ -14,11 +16,37 @@ from dagster_project.publish import publish_build
     group_name="publish",
     pool=WRITER_POOL,
     owners=["team:data-platform"],
-    description="The published warehouse `dx.duckdb` that analysts open read-only.",
+    description="The published warehouse `dx.duckdb` that analysts open read-only: replaced atomically, "
+    "and only by a run whose blocking checks all passed.",
 )
 def published_warehouse(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
+    try:
+        audit = read_audit(context.run.run_id)
+    except AuditMissing as exc:
+        raise Failure(str(exc)) from exc
+    if not audit.passed:
+        raise Failure(
+            "not published: blocking checks failed; dx.duckdb keeps the previous publish.\n"
+            + "\n".join(audit.blocking_failures)
+        )
     target = settings.published_db_path()
     with duckdb.get_connection() as con:
-        tables = publish_build(con, target)
-    context.log.info("published %d tables to %s", len(tables), target)
-    return MaterializeResult(metadata={"path": str(target), "tables": len(tables)})
+        record = publish_build(
+            con,
+            target,
+            tables=public_tables(dbt_project.manifest_path),
+            publish_id=context.run.run_id,
+            checks_passed=audit.expectations_passed,
+            flagging_checks_failed=audit.flagging_failures,
+        )
+    context.log.info("published %d tables to %s", len(record.tables), target)
+    return MaterializeResult(
+        metadata={
+            "path": MetadataValue.path(str(target)),
+            "tables": len(record.tables),
+            "raw_files": record.raw_files,
+            "expectations_passed": record.checks_passed,
+            "flagging_expectations_failed": record.flagging_checks_failed,
+            "data_docs": MetadataValue.path(audit.data_docs_index),
+        }
+    )
