@@ -24,6 +24,7 @@ from ingest_bench import world  # run as a script: its own folder is on the path
 
 from dagster_project import settings
 from dagster_project.ingest.run import ingest_raw_tree
+from dagster_project.reviews import load_reviews
 
 BENCH_DIR = Path(__file__).resolve().parent
 
@@ -101,6 +102,7 @@ def main() -> None:
         ingested = tmp / "ingested.duckdb"
         with duckdb.connect(str(ingested)) as con:
             ingest_raw_tree(con, raw, registry, workers=args.workers)
+            load_reviews(con, tmp / "no-reviews.csv")  # the refresh loads reviews before dbt; none here
         project = dbt_project_for(registry, tmp)
         run_dbt(project, tmp, "parse")
 
