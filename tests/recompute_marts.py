@@ -19,10 +19,12 @@ R2  An indicator observation of a unit for a source period exists only when ever
     indicator counts as *not received* for that unit and period (no row from it, and coarser
     periods are incomplete); the report's other indicators are unaffected.
 R3  `UNIT_COUNT` (DS-FIBER-COMMUNE) is 1 for each unit with a survey report for the period.
-R4  Own rows: old units (communes/wards and town offices, valid to 2025-06-30) get rows only for
-    periods that end on or before 2025-06-30; new units (valid from 2025-07-01) only for periods
-    that start on or after 2025-07-01. Nobody gets an *own* row for the straddling year 2025;
-    the new units get the straddle row of the reorganisation rule instead.
+R4  Own rows: a unit gets rows for the periods it existed throughout — old units (communes,
+    wards, town offices; valid to 2025-06-30) for periods ending by then, new units (valid from
+    2025-07-01) for periods starting then or later. A unit that ceased with no successor (the town
+    offices) also gets a row for the period it ceased in (the year 2025, from its first half),
+    since no successor row carries that part. The new units get the straddle row of the
+    reorganisation rule for the year 2025 instead of an own row.
 R5  A survey yields only the period it reports (no coarser rows, also not from a mid-year
     survey). For the straddling year 2025 the stock rule applies to the survey too: a new unit's
     own 2025 survey is "its own latest value from July on"; without one, the sum of its
@@ -42,7 +44,8 @@ R8  `period_complete` of a derived row (successor roll-up, straddle, area) treat
 R9  Area (DUCPHO) members: periods ending on or before 2025-06-30 -> the old units (town offices
     and old communes/wards, of the types the indicator applies to) with their own rows; any
     later or straddling period (incl. the year 2025) -> the five new units (own or straddle
-    rows). Consequence: the area's year 2025 does not include the town offices' first half.
+    rows), plus, for flows, the units that ceased in the period with no successor (the town
+    offices' first half of 2025, which no new unit's row carries).
     For an area-only indicator (DS-FIBER-COMMUNE) the members are the reporting units.
 R10 Target of a row: level = town_office / commune_unit / area by the row's agency; the exact
     level is used when the catalogue has it, else level `all` (so DG-HSCV has none for the
@@ -273,6 +276,15 @@ class Agency:
             return "area"
         return None
 
+    def ceased_alone_in(self, p: Period) -> bool:
+        """R4: a unit that ceased during `p` with no successor to carry what it sent (a town office)."""
+        return (
+            self.successor is None
+            and self.valid_to is not None
+            and p.start <= self.valid_to < p.end
+            and (self.valid_from is None or self.valid_from <= p.start)
+        )
+
     def covers(self, p: Period) -> bool:
         """R4: the unit existed during the whole period."""
         return (self.valid_from is None or self.valid_from <= p.start) and (
@@ -482,7 +494,7 @@ def recompute_indicator_values(
         # and the straddle row for new units (R6, R7).
         series: dict[str, dict[str, Row]] = {}
         for a in units:
-            rows = {p: r for p, r in raw[a.code].items() if a.covers(period(p))}
+            rows = {p: r for p, r in raw[a.code].items() if a.covers(period(p)) or a.ceased_alone_in(period(p))}
             series[a.code] = rows
         for n in new_units:
             preds = predecessors[n.code]
@@ -558,7 +570,11 @@ def recompute_indicator_values(
                     rows = [
                         series[a.code][p]
                         for a in members
-                        if a.valid_from and a.valid_from >= REORG and p in series[a.code]
+                        if p in series[a.code]
+                        and (
+                            (a.valid_from and a.valid_from >= REORG)
+                            or (ind.time_aggregation == "flow" and a.ceased_alone_in(per))
+                        )
                     ]
                 if rows:
                     emit("DUCPHO", "area", p, _sum_rows(p, rows, grain), True)

@@ -37,6 +37,7 @@ area_indicators as (
 
     select
         indicator_code,
+        time_aggregation,
         '|' || applies_to || '|' as applies_to_delimited,
         -- an area-only indicator (communes with fibre) counts every reporting unit
         (
@@ -81,9 +82,17 @@ members as (
         )
         -- the units that existed on the period's last day: before July 2025 the old units, from
         -- the straddling year 2025 on the five new ones (a new unit's 2025 row holds its
-        -- predecessors' part)
+        -- predecessors' part); for flows also a unit that ceased in the period without a
+        -- successor (the town offices' first half of 2025 is in no new unit's row)
         and agencies.valid_from <= periods.period_end
-        and coalesce(agencies.valid_to, periods.period_end) >= periods.period_end
+        and (
+            coalesce(agencies.valid_to, periods.period_end) >= periods.period_end
+            or (
+                area_indicators.time_aggregation = 'flow'
+                and agencies.successor_code is null
+                and agencies.valid_to >= periods.period_start
+            )
+        )
 
 ),
 

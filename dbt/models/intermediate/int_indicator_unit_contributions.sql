@@ -78,8 +78,10 @@ received_ranked as (
 
 ),
 
--- a unit's own rows: periods it existed for from start to end. Monthly and quarterly series roll
--- up to coarser periods; a survey (half-year or year) stands for the period it reports only.
+-- a unit's own rows: periods it existed for from start to end — and, for a unit that ceased
+-- without a successor (the town offices), also the period it ceased in, from what it sent before
+-- (no successor row carries that part). Monthly and quarterly series roll up to coarser periods;
+-- a survey (half-year or year) stands for the period it reports only.
 own_contributions as (
 
     select received_ranked.*
@@ -88,7 +90,13 @@ own_contributions as (
     inner join agencies
         on received_ranked.agency_code = agencies.agency_code
     where agencies.valid_from <= received_ranked.period_start
-        and coalesce(agencies.valid_to, received_ranked.period_end) >= received_ranked.period_end
+        and (
+            coalesce(agencies.valid_to, received_ranked.period_end) >= received_ranked.period_end
+            or (
+                agencies.successor_code is null
+                and agencies.valid_to >= received_ranked.period_start
+            )
+        )
         and (
             received_ranked.source_period_code = received_ranked.period_code
             or received_ranked.source_period_type in ('month', 'quarter')
