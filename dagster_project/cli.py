@@ -6,20 +6,28 @@ Exit codes scripts can trust: 0 success, 1 the run failed, 2 usage or missing-wa
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
 import os
 import sys
+import time
+import uuid
+import warnings
 from pathlib import Path
 
 import click
 import duckdb
 
 from dagster_project import settings
-from dagster_project.audit import AuditMissing, read_audit
+
+EXIT_CODES = """\b
+Exit codes:
+  0  success
+  1  the run failed (a step failed or blocking checks failed; dx.duckdb keeps the previous publish)
+  2  usage error, or nothing to work on (no raw tree, no published warehouse, unknown period or flag)
+"""
 
 
-@click.group()
+@click.group(epilog=EXIT_CODES)
 @click.option(
     "--raw-dir", type=click.Path(file_okay=False, path_type=Path), help="Raw tree (default $DX_RAW_DIR or raw/)."
 )
@@ -36,38 +44,77 @@ def main(raw_dir: Path | None, warehouse_dir: Path | None) -> None:
         os.environ["DX_WAREHOUSE_DIR"] = str(warehouse_dir.resolve())
 
 
-@main.command()
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def refresh(as_json: bool) -> None:
-    """Ingest new and changed raw files, build every model and publish dx.duckdb."""
-    from dagster import DagsterInstance
+def _fail(message: str, code: int = 2) -> None:
+    click.echo(message, err=True)
+    sys.exit(code)
 
+
+# -- refresh and backfill: one Dagster run of the `refresh` job ----------------------------------------
+
+
+class _Progress:
+    """One line on stderr per step started, finished or failed, read from the run's own events."""
+
+    def __init__(self) -> None:
+        self.started: dict[str, float] = {}
+        self.t0 = time.monotonic()
+
+    def __call__(self, entry) -> None:
+        event = entry.dagster_event
+        if event is None or event.step_key is None:
+            return
+        step, now = event.step_key, time.monotonic()
+        if event.is_step_start:
+            self.started[step] = now
+            line = f"▶ {step} …"
+        elif event.is_step_success:
+            line = f"✔ {step} done in {now - self.started.get(step, now):.1f} s"
+        elif event.is_step_failure:
+            line = f"✘ {step} FAILED"
+        elif event.is_step_skipped:
+            line = f"– {step} skipped"
+        elif event.is_step_up_for_retry:
+            line = f"↻ {step} will be retried (transient error)"
+        else:
+            return
+        click.echo(f"[{now - self.t0:6.1f} s] {line}", err=True)
+
+
+def _execute_refresh(as_json: bool) -> dict:
+    """Run the `refresh` job in this process; returns the outcome scripts and people read."""
+    from dagster import BetaWarning, DagsterInstance
+
+    from dagster_project.audit import AuditMissing, read_audit
+    from dagster_project.run_summary import append_run_summary, build_run_summary
     from dagster_project.transform import prepare_manifest
 
     if not settings.raw_dir().is_dir():
         raise click.UsageError(f"raw tree {settings.raw_dir()} does not exist (set DX_RAW_DIR or --raw-dir)")
     prepare_manifest()
-    from dagster_project.definitions import defs
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", BetaWarning)  # dagster's own selection syntax, not ours to fix
+        from dagster_project.definitions import defs
 
     instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
-    with _stdout_to_stderr():
+    run_id = str(uuid.uuid4())
+    if not as_json:
+        instance.add_event_listener(run_id, _Progress())
+    chatter = settings.warehouse_dir() / "logs" / "last_refresh.log"
+    chatter.parent.mkdir(parents=True, exist_ok=True)
+    with _stdout_to_stderr(), chatter.open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
         result = defs.resolve_job_def("refresh").execute_in_process(
             instance=instance,
+            run_id=run_id,
             raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+            run_config={"loggers": {"console": {"config": {"log_level": "ERROR" if as_json else "WARNING"}}}},
         )
     ingest_meta: dict = {}
     for event in result.get_asset_materialization_events():
         mat = event.step_materialization_data.materialization
         if mat.asset_key.to_user_string() == "ingest_files":
-            ingest_meta = {k: v.value for k, v in mat.metadata.items()}
-    failures = [
-        f"{event.step_key}: {event.event_specific_data.error.message.strip()}"
-        for event in result.all_events
-        if event.is_step_failure and event.event_specific_data is not None
-    ]
+            ingest_meta = {k: v.value for k, v in mat.metadata.items() if not k.startswith(("dagster/", "preview"))}
     try:
-        audit = read_audit(result.run_id)
+        audit = read_audit(run_id)
         checks = {
             "expectations_passed": audit.expectations_passed,
             "blocking_failures": audit.blocking_failures,
@@ -76,25 +123,31 @@ def refresh(as_json: bool) -> None:
         }
     except AuditMissing:
         checks = None
-    outcome = {
+    summary = build_run_summary(instance, run_id)
+    append_run_summary(summary)
+    return {
         "success": result.success,
         "checks": checks,
-        "run_id": result.run_id,
-        "published": str(settings.published_db_path()) if result.success else None,
+        "run_id": run_id,
+        "published": summary["published_file"],
         "ingest": ingest_meta,
-        "failures": failures,
+        "summary": summary,
+        "reports": _report_paths() if result.success else None,
+        "failures": summary["failures"],
+        "log": str(chatter),
     }
-    if as_json:
-        click.echo(json.dumps(outcome, ensure_ascii=False, indent=2, default=str))
-    else:
-        click.echo(_refresh_text(outcome))
-    sys.exit(0 if result.success else 1)
+
+
+def _report_paths() -> dict[str, str]:
+    from dagster_project.reports import HTML_NAME, XLSX_NAME, reports_dir
+
+    return {"html": str(reports_dir() / HTML_NAME), "workbook": str(reports_dir() / XLSX_NAME)}
 
 
 @contextlib.contextmanager
 def _stdout_to_stderr():
-    """Send the run's chatter (Dagster and dbt logs, subprocesses included) to stderr, so stdout
-    carries only our result and `--json` output parses."""
+    """Send whatever subprocesses print to stderr, so stdout carries only our result and `--json`
+    output parses (dbt's own lines, written through Python, go to logs/last_refresh.log)."""
     sys.stdout.flush()
     saved = os.dup(1)
     os.dup2(2, 1)
@@ -107,19 +160,17 @@ def _stdout_to_stderr():
 
 
 def _refresh_text(outcome: dict) -> str:
-    ingest = outcome["ingest"]
+    summary = outcome["summary"]
+    files, figures = summary["files"], summary["figures"] or {}
     lines = [
         "refresh " + ("succeeded" if outcome["success"] else "FAILED") + f" (run {outcome['run_id']})",
-        "  files: {seen} seen, {new} new, {changed} changed, {parsed} parsed".format(
-            seen=ingest.get("files_files_seen", "?"),
-            new=ingest.get("files_new", "?"),
-            changed=ingest.get("files_changed", "?"),
-            parsed=ingest.get("files_parsed", "?"),
+        "  files: {seen} seen, {new} new, {changed} changed, {parsed} parsed, {quarantined} quarantined".format(
+            **{k: ("?" if v is None else v) for k, v in files.items()}
         ),
-        "  states: " + ", ".join(f"{k[6:]} {v}" for k, v in sorted(ingest.items()) if k.startswith("state_")),
+        "  states: "
+        + ", ".join(f"{k[6:]} {v}" for k, v in sorted(outcome["ingest"].items()) if k.startswith("state_")),
+        f"  figures: {figures.get('flagged', '?')} flagged, {figures.get('withheld', '?')} withheld until reviewed",
     ]
-    if outcome["published"]:
-        lines.append(f"  published: {outcome['published']}")
     checks = outcome["checks"]
     if checks is not None:
         lines.append(
@@ -128,51 +179,166 @@ def _refresh_text(outcome: dict) -> str:
             f" (Data Docs: {checks['data_docs']})"
         )
         lines += [f"  BLOCKING: {line}" for line in checks["blocking_failures"]]
-    if not outcome["success"] and outcome["published"] is None:
-        lines.append("  not published: dx.duckdb still holds the previous publish")
+    if summary["published"]:
+        lines.append(f"  published: {outcome['published']} — {summary['why']}")
+    else:
+        lines.append(f"  NOT published ({summary['why']}): dx.duckdb still holds the previous publish")
+    if outcome["reports"]:
+        lines.append(f"  reports: {outcome['reports']['html']}, {outcome['reports']['workbook']}")
     lines += [f"  failed step {f}" for f in outcome["failures"]]
+    lines.append(f"  dbt log: {outcome['log']}; run summaries: logs/refresh.jsonl")
     return "\n".join(lines)
 
 
-@main.command()
-@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
-def status(as_json: bool) -> None:
-    """What the published warehouse holds: when, file states, rejects, latest period per unit."""
+def _print_outcome(outcome: dict, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(outcome, ensure_ascii=False, indent=2, default=str))
+    else:
+        click.echo(_refresh_text(outcome))
+    sys.exit(0 if outcome["success"] else 1)
+
+
+@main.command(epilog=EXIT_CODES)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout (no progress lines).")
+def refresh(as_json: bool) -> None:
+    """Ingest new and changed raw files, build every model, check, publish dx.duckdb and regenerate the reports.
+
+    Progress goes to stderr, the summary to stdout; the summary is also appended to
+    <warehouse>/logs/refresh.jsonl.
+    """
+    _print_outcome(_execute_refresh(as_json), as_json)
+
+
+@main.command(epilog=EXIT_CODES)
+@click.argument("period")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout (no progress lines).")
+def backfill(period: str, as_json: bool) -> None:
+    """Re-parse every raw file holding a report for PERIOD, then rebuild, check and publish.
+
+    PERIOD is a period code: 2024, 2024-H1, 2024-Q3 or 2024-07. A file counts when one of its
+    reports is for a period inside PERIOD (2024-Q3 takes the July–September monthly exports too).
+    Those files are forgotten by the build database and parsed again from raw/ — use it after a
+    parser or registry fix; the raw files are never touched. Quarantined files hold no report and
+    are retried by every refresh anyway. Then the whole refresh runs (dbt, checks, publish, reports).
+    """
+    files = _forget_files_of_period(period)
+    if not as_json:
+        click.echo(f"backfill {period}: parsing {len(files)} raw files again", err=True)
+    outcome = _execute_refresh(as_json)
+    outcome["backfill"] = {"period": period, "files": files}
+    _print_outcome(outcome, as_json)
+
+
+def _forget_files_of_period(period: str) -> list[str]:
+    from dagster_project.ingest import store
+
+    build = settings.build_db_path()
+    if not build.exists():
+        _fail(f"no build database at {build}: run `dxw refresh` before a backfill")
+    try:
+        con = duckdb.connect(str(build))
+    except duckdb.IOException as exc:
+        _fail(f"the build database {build} is busy (a refresh is running?): {exc}", code=1)
+    with con:
+        bounds = con.execute(
+            "select period_start, period_end from dim_period where period_code = ?", [period]
+        ).fetchone()
+        if bounds is None:
+            _fail(f"unknown period {period!r}: use a code like 2024, 2024-H1, 2024-Q3 or 2024-07 (see dim_period)")
+        rows = con.execute(
+            """
+            select distinct r.file_id, r.path
+            from ingest_reports as r
+            inner join dim_period as p on p.period_code = r.period_code
+            where p.period_start >= ? and p.period_end <= ?
+            order by r.path
+            """,
+            list(bounds),
+        ).fetchall()
+        if not rows:
+            _fail(f"no raw file holds a report for {period}: nothing to backfill")
+        con.execute("begin transaction")
+        store.delete_files(con, [file_id for file_id, _ in rows])
+        con.execute("commit")
+    return [path for _, path in rows]
+
+
+# -- status, report, accept: read the published file ------------------------------------------
+
+
+def _published_or_exit() -> Path:
     path = settings.published_db_path()
     if not path.exists():
-        click.echo(f"no published warehouse at {path}: run `dxw refresh` first", err=True)
-        sys.exit(2)
+        _fail(f"no published warehouse at {path}: run `dxw refresh` first")
+    return path
+
+
+@main.command(epilog=EXIT_CODES)
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+@click.option("--all-sources", is_flag=True, help="List every unit and kind, not only the stale ones.")
+def status(as_json: bool, all_sources: bool) -> None:
+    """Where the published warehouse stands: last publish, stale sources, quarantined files, withheld figures."""
+    from dagster_project.warehouse_status import warehouse_status
+
+    path = _published_or_exit()
     with duckdb.connect(str(path), read_only=True) as con:
-        report = {
-            "published_file": str(path),
-            "published_at": dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC).isoformat(),
-            "files_by_state": dict(
-                con.execute("select state, count(*) from ingest_files group by 1 order by 1").fetchall()
-            ),
-            "rejects_by_reason": dict(
-                con.execute("select reason_code, count(*) from ingest_rejects group by 1 order by 2 desc, 1").fetchall()
-            ),
-            "latest_period_by_unit": [
-                {"kind": k, "agency_code": a, "latest_period": p}
-                for k, a, p in con.execute(
-                    "select kind, agency_code, max(period_code) from ingest_reports "
-                    "where is_current group by 1, 2 order by 1, 2"
-                ).fetchall()
-            ],
-        }
+        report = {"published_file": str(path), **warehouse_status(con)}
     if as_json:
-        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2, default=str))
         return
+    click.echo(_status_text(report, all_sources))
+
+
+def _status_text(report: dict, all_sources: bool) -> str:
     last = report["last_publish"]
-    click.echo(f"published {last['published_at']} UTC by run {last['publish_id']}  ({path})")
-    click.echo("files: " + ", ".join(f"{k} {v}" for k, v in report["files_by_state"].items()))
-    click.echo("rejects: " + (", ".join(f"{k} {v}" for k, v in report["rejects_by_reason"].items()) or "none"))
-    click.echo("latest period received per unit:")
-    for row in report["latest_period_by_unit"]:
-        click.echo(f"  {row['kind']:<15} {row['agency_code']:<24} {row['latest_period']}")
+    lines = [
+        f"published {last['published_at']} UTC by run {last['publish_id']} from {last['raw_files']} raw files, "
+        f"{last['checks_passed']} expectations passed  ({report['published_file']})"
+        if last
+        else f"{report['published_file']} has no publish_log",
+        "files: " + ", ".join(f"{k} {v}" for k, v in report["files_by_state"].items()),
+        "rejects: " + (", ".join(f"{k} {v}" for k, v in report["rejects_by_reason"].items()) or "none"),
+    ]
+    sources = report["source_freshness"] if all_sources else report["stale_sources"]
+    title = (
+        "sources (latest received / latest owed)" if all_sources else "stale sources (latest received / latest owed)"
+    )
+    lines.append(f"{title}: {len(sources)}" + ("" if sources else " — every unit is up to date"))
+    lines += [
+        f"  {'STALE ' if s['is_stale'] else '      '}{s['report_kind']:<15} {s['agency_code']:<24} "
+        f"{s['latest_received'] or 'nothing'} / {s['latest_expected']}  ({s['periods_missing']} missing)"
+        for s in sources
+    ]
+    quarantined = report["quarantined_files"]
+    lines.append(f"quarantined files: {quarantined['count']}")
+    lines += [f"  {q['path']}  ({q['reason_code']})" for q in quarantined["examples"]]
+    withheld = report["withheld_figures"]
+    lines.append(
+        f"figures withheld until reviewed: {withheld['withheld']} (of {withheld['flagged']} flagged); "
+        "accept one with `dxw accept FLAG_ID --by NAME --note WHY`"
+    )
+    lines += [
+        f"  {w['flag_id']}  {w['agency_code']} {w['figure']} {w['period_code']} = {w['value']:g}  ({w['rule_code']})"
+        for w in withheld["examples"]
+    ]
+    return "\n".join(lines)
 
 
-@main.command()
+@main.command(epilog=EXIT_CODES)
+@click.option("--json", "as_json", is_flag=True, help="Print the report paths as JSON.")
+def report(as_json: bool) -> None:
+    """Regenerate the HTML scorecard and the Excel workbook from the published file into <warehouse>/reports/."""
+    from dagster_project.reports import build_reports
+
+    reports = build_reports(_published_or_exit())
+    paths = {"html": str(reports.html), "workbook": str(reports.workbook)}
+    if as_json:
+        click.echo(json.dumps(paths, ensure_ascii=False, indent=2))
+    else:
+        click.echo(f"scorecard: {paths['html']}\nworkbook:  {paths['workbook']}")
+
+
+@main.command(epilog=EXIT_CODES)
 @click.argument("flag_id")
 @click.option("--by", "reviewed_by", required=True, help="Who reviewed the figure (name or e-mail).")
 @click.option("--note", required=True, help="Why the figure is right as reported.")
@@ -189,26 +355,13 @@ def accept(flag_id: str, reviewed_by: str, note: str) -> None:
                 [flag_id],
             ).fetchone()
         if found is None:
-            click.echo(
-                f"no flagged figure {flag_id!r} in {path}: see `select flag_id from dq_flagged_values`", err=True
-            )
-            sys.exit(2)
+            _fail(f"no flagged figure {flag_id!r} in {path}: see `select flag_id from dq_flagged_values`")
         click.echo("accepting {} {} {} = {} (flagged by {})".format(*found))
     try:
         review = accept_flag(flag_id, reviewed_by, note)
     except ValueError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(2)
+        _fail(str(exc))
     click.echo(f"recorded in {reviews_path()} at {review.reviewed_at}; run `dxw refresh` to apply it")
-
-
-def _last_publish(con: duckdb.DuckDBPyConnection) -> dict:
-    row = con.execute(
-        "select publish_id, published_at, raw_files, checks_passed, flagging_checks_failed "
-        "from publish_log order by published_at desc limit 1"
-    ).fetchone()
-    keys = ("publish_id", "published_at", "raw_files", "checks_passed", "flagging_checks_failed")
-    return {k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in zip(keys, row, strict=True)}
 
 
 if __name__ == "__main__":

@@ -78,6 +78,10 @@ def test_refresh_exits_non_zero_and_names_the_failed_step_when_a_step_fails(samp
     assert outcome["success"] is False
     assert any("ingest_raw_files" in f for f in outcome["failures"])
     assert not (tmp_path / "wh" / "dx.duckdb").exists()
+    summary = outcome["summary"]
+    assert summary["published"] is False and summary["why"].startswith("a step failed: ingest_raw_files")
+    logged = json.loads((tmp_path / "wh" / "logs" / "refresh.jsonl").read_text(encoding="utf-8").splitlines()[-1])
+    assert logged["run_id"] == outcome["run_id"] and logged["published"] is False
 
 
 def test_refresh_refuses_a_raw_tree_that_does_not_exist(tmp_path):

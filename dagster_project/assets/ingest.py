@@ -9,7 +9,9 @@ from dagster_duckdb import DuckDBResource
 
 from dagster_project import settings
 from dagster_project.ingest.run import ingest_raw_tree
+from dagster_project.retries import retry_transient_errors
 from dagster_project.reviews import load_reviews, reviews_path
+from dagster_project.warehouse_status import latest_period_by_unit, markdown_table
 
 WRITER_POOL = "duckdb_writer"
 
@@ -19,6 +21,22 @@ INGEST_TABLES = {
     "ingest_values": "Long typed rows: file, sheet, row, agency and period as written, item, value, unit.",
     "ingest_rejects": "Every rejected row and quarantined file, with reason code and vi/en sentence.",
 }
+
+# A few rows per table for the Dagster UI: enough to see what the run did without opening DuckDB.
+PREVIEW_SQL = {
+    "ingest_files": "select state, kind, count(*) as files from ingest_files group by all order by state, kind",
+    "ingest_reports": "select kind, period_code, count(*) as reports from ingest_reports where is_current "
+    "group by all order by period_code desc, kind limit 10",
+    "ingest_values": "select item_code, count(*) as n_rows from ingest_values group by all order by n_rows desc limit 10",
+    "ingest_rejects": "select reason_code, count(*) as n_rows, any_value(message_en) as example from ingest_rejects "
+    "group by all order by n_rows desc",
+}
+
+
+def _preview(con, table: str) -> str:
+    cursor = con.execute(PREVIEW_SQL[table])
+    names = [d[0] for d in cursor.description]
+    return markdown_table([dict(zip(names, row, strict=True)) for row in cursor.fetchall()])
 
 
 @multi_asset(
@@ -30,9 +48,12 @@ INGEST_TABLES = {
     can_subset=False,
 )
 def ingest_raw_files(context: AssetExecutionContext, duckdb: DuckDBResource):
-    with duckdb.get_connection() as con:
+    """Scan the raw tree, parse new and changed files, and write the four ingestion tables in one transaction."""
+    with retry_transient_errors(context.retry_number), duckdb.get_connection() as con:
         summary = ingest_raw_tree(con, settings.raw_dir(), settings.registry_dir())
         counts = {table: con.execute(f"select count(*) from {table}").fetchone()[0] for table in INGEST_TABLES}
+        previews = {table: _preview(con, table) for table in INGEST_TABLES}
+        freshness = latest_period_by_unit(con)
     context.log.info(
         "raw tree: %s files seen, %s new, %s changed, %s unchanged, %s removed, %s parsed; states %s",
         summary.files_seen,
@@ -44,7 +65,15 @@ def ingest_raw_files(context: AssetExecutionContext, duckdb: DuckDBResource):
         summary.states,
     )
     for table in INGEST_TABLES:
-        metadata = {"row_count": counts[table]}
+        metadata = {
+            "dagster/row_count": counts[table],
+            "preview": MetadataValue.md(previews[table]),
+        }
+        if table == "ingest_reports":
+            metadata["freshness"] = MetadataValue.md(
+                "Latest period received per unit and kind (current versions):\n\n"
+                + markdown_table(freshness, limit=len(freshness))
+            )
         if table == "ingest_files":
             metadata.update({f"files_{k}": v for k, v in summary.as_dict().items() if k != "states"})
             metadata.update({f"state_{k}": v for k, v in summary.states.items()})
@@ -60,6 +89,7 @@ def ingest_raw_files(context: AssetExecutionContext, duckdb: DuckDBResource):
     "loaded before dbt so an accepted figure flows into the marts on this refresh.",
 )
 def dq_reviews(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
+    """Copy the reviewed-values file into the build database as `dq_reviews`."""
     path = reviews_path()
     with duckdb.get_connection() as con:
         n = load_reviews(con, path)

@@ -7,6 +7,7 @@ from dagster import AssetExecutionContext
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from dagster_project.assets.ingest import WRITER_POOL
+from dagster_project.retries import retry_transient_errors
 from dagster_project.transform import dbt_project
 
 
@@ -36,4 +37,6 @@ class LayeredTranslator(DagsterDbtTranslator):
     pool=WRITER_POOL,
 )
 def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
-    yield from dbt.cli(["build"], context=context).stream()
+    """`dbt build`: staging, intermediate and mart models with their dbt tests; a failing dbt test is not retried."""
+    with retry_transient_errors(context.retry_number):
+        yield from dbt.cli(["build"], context=context).stream()

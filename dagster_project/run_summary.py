@@ -1,0 +1,145 @@
+"""The summary of one refresh run — files new, changed and quarantined, figures flagged, published
+or not and why — built from the run's own event log and appended as one JSON line to
+`DX_WAREHOUSE_DIR/logs/refresh.jsonl`.
+
+`dxw refresh` writes it for the runs it executes; two run-status sensors write it for runs the
+daemon starts (schedule, sensor, UI). Appending is idempotent by run id, so a run seen by both
+is logged once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import duckdb
+from dagster import (
+    DagsterInstance,
+    DagsterRunStatus,
+    RunStatusSensorContext,
+    SkipReason,
+    run_status_sensor,
+)
+
+from dagster_project import settings
+from dagster_project.audit import AuditMissing, read_audit
+from dagster_project.warehouse_status import withheld_figures
+
+PUBLISH_ASSET = "published_warehouse"
+
+
+def refresh_log_path() -> Path:
+    return settings.warehouse_dir() / "logs" / "refresh.jsonl"
+
+
+def _materializations(instance: DagsterInstance, run_id: str) -> dict[str, dict]:
+    found: dict[str, dict] = {}
+    for entry in instance.all_logs(run_id):
+        event = entry.dagster_event
+        if event is not None and event.is_step_materialization:
+            mat = event.step_materialization_data.materialization
+            found[mat.asset_key.to_user_string()] = {k: v.value for k, v in mat.metadata.items()}
+    return found
+
+
+def _step_failures(instance: DagsterInstance, run_id: str) -> list[str]:
+    return [
+        f"{entry.dagster_event.step_key}: {entry.dagster_event.event_specific_data.error.message.strip()}"
+        for entry in instance.all_logs(run_id)
+        if entry.dagster_event is not None
+        and entry.dagster_event.is_step_failure
+        and entry.dagster_event.event_specific_data is not None
+        and entry.dagster_event.event_specific_data.error is not None
+    ]
+
+
+def _flagged_counts(published: bool) -> dict | None:
+    """Flagged and withheld figures of this run's build: from the published file when it was published,
+    else from the build database if no other process holds it."""
+    path = settings.published_db_path() if published else settings.build_db_path()
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            counts = withheld_figures(con, examples=0)
+    except duckdb.Error:
+        return None
+    return {"flagged": counts["flagged"], "withheld": counts["withheld"]}
+
+
+def build_run_summary(instance: DagsterInstance, run_id: str) -> dict:
+    record = instance.get_run_record_by_id(run_id)
+    run = record.dagster_run if record else None
+    mats = _materializations(instance, run_id)
+    files = mats.get("ingest_files", {})
+    published = PUBLISH_ASSET in mats
+    failures = _step_failures(instance, run_id)
+    try:
+        audit = read_audit(run_id)
+    except AuditMissing:
+        audit = None
+    if published:
+        why = f"all blocking checks passed ({audit.expectations_passed if audit else '?'} expectations held)"
+    elif audit is not None and audit.blocking_failures:
+        why = "blocking checks failed: " + "; ".join(audit.blocking_failures)
+    elif failures:
+        why = "a step failed: " + failures[0].splitlines()[0]
+    else:
+        why = "the publish step did not run in this run"
+    return {
+        "run_id": run_id,
+        "job": run.job_name if run else None,
+        "status": run.status.value if run else None,
+        "started_at": _iso(record.start_time if record else None),
+        "finished_at": _iso(record.end_time if record else None),
+        "logged_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "files": {
+            "seen": files.get("files_files_seen"),
+            "new": files.get("files_new"),
+            "changed": files.get("files_changed"),
+            "parsed": files.get("files_parsed"),
+            "quarantined": files.get("state_quarantined", 0) if files else None,
+        },
+        "figures": _flagged_counts(published),
+        "published": published,
+        "why": why,
+        "published_file": str(settings.published_db_path()) if published else None,
+        "failures": failures,
+    }
+
+
+def _iso(timestamp: float | None) -> str | None:
+    return dt.datetime.fromtimestamp(timestamp, tz=dt.UTC).isoformat(timespec="seconds") if timestamp else None
+
+
+def append_run_summary(summary: dict, path: Path | None = None) -> bool:
+    """Append the summary as one JSON line, unless this run is already logged; True when written."""
+    path = path or refresh_log_path()
+    if path.exists():
+        with path.open(encoding="utf-8") as handle:
+            if any(json.loads(line).get("run_id") == summary["run_id"] for line in handle if line.strip()):
+                return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(summary, ensure_ascii=False, default=str) + "\n")
+    return True
+
+
+def _log_finished_refresh(context: RunStatusSensorContext):
+    run_id = context.dagster_run.run_id
+    if context.dagster_run.job_name != "refresh":
+        return SkipReason(f"{context.dagster_run.job_name} is not a refresh")
+    summary = build_run_summary(context.instance, run_id)
+    if not append_run_summary(summary):
+        return SkipReason(f"run {run_id} is already in {refresh_log_path()}")
+    return SkipReason(f"logged run {run_id}: published={summary['published']} ({summary['why']})")
+
+
+def _summary_sensor(status: DagsterRunStatus):
+    return run_status_sensor(
+        name=f"refresh_summary_on_{status.value.lower()}",
+        run_status=status,
+        description=f"Appends the summary of every refresh run that ends in {status.value} to logs/refresh.jsonl.",
+    )(_log_finished_refresh)
+
+
+refresh_summary_sensors = [_summary_sensor(DagsterRunStatus.SUCCESS), _summary_sensor(DagsterRunStatus.FAILURE)]
