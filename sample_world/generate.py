@@ -115,7 +115,8 @@ def _entries(specs, results):
                     "is_current": False,
                 }
                 e["reports"].append(rep)
-                versions[(kind, agency, period)].append(((path.split("/")[0], correction, path), rep))
+                # the ingestion contract's version rule: a correction mark first, then arrival, then path
+                versions[(kind, agency, period)].append(((correction, path.split("/")[0], path), rep))
             e["values"] = [
                 {
                     "sheet": s,

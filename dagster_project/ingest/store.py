@@ -171,7 +171,13 @@ def append_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Iterable[tuple
 
 
 def mark_current_versions(con: duckdb.DuckDBPyConnection) -> None:
-    """One current version per report: latest arrival, then a correction mark, then the later path."""
+    """One current version per report: a correction over an uncorrected version, then the latest
+    arrival, then the later path.
+
+    A `(điều chỉnh)` / `(bổ sung)` file is the agency's stated correction of the report: an
+    uncorrected version that reaches us later (the original forwarded late, a clerk re-sending
+    the first file) must not silently undo it. Among corrections, and among uncorrected versions,
+    the latest arrival wins."""
     con.execute(
         """
         update ingest_reports as r
@@ -181,7 +187,7 @@ def mark_current_versions(con: duckdb.DuckDBPyConnection) -> None:
                 report_id,
                 row_number() over (
                     partition by kind, agency_code, period_code
-                    order by arrival_date desc, is_correction desc, path desc, sheet desc
+                    order by is_correction desc, arrival_date desc, path desc, sheet desc
                 ) as rn
             from ingest_reports
         ) as ranked
