@@ -8,7 +8,7 @@ VENV := .venv
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 RAW_DIR := $(or $(DX_RAW_DIR),raw)
 
-.PHONY: install run test sample docs dagster-ui clean
+.PHONY: install run test sample docs dagster-ui clean reliability browser
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -31,7 +31,11 @@ sample: install
 run: sample
 	$(VENV)/bin/dxw refresh
 
-test: install
+## Headless Chromium renders the HTML scorecard in the tests (Debian's `chromium` package).
+browser:
+	command -v chromium || (apt-get update && apt-get install -y --no-install-recommends chromium)
+
+test: install browser
 	$(VENV)/bin/python -m pytest
 
 docs: install
@@ -42,3 +46,11 @@ dagster-ui: install
 
 clean:
 	rm -rf warehouse dbt/target dbt/logs $(VENV)/.installed
+
+## Reliability proofs (RELIABILITY.md): the bad-input corpus, crash, concurrency, determinism and
+## security tests, then more crash trials than the suite runs (TRIALS=30 by default).
+TRIALS ?= 30
+reliability: install
+	$(VENV)/bin/python -m pytest -q -p no:warnings tests/bad_input tests/test_crash_safety.py \
+		tests/test_concurrency.py tests/test_determinism.py tests/test_security.py
+	$(VENV)/bin/python -m tests.reliability.crash_trials --trials $(TRIALS)

@@ -80,8 +80,22 @@ class _Progress:
         click.echo(f"[{now - self.t0:6.1f} s] {line}", err=True)
 
 
+@contextlib.contextmanager
+def _one_refresh_at_a_time():
+    """Hold the warehouse's refresh lock (see locking.py), or exit 1 saying who holds it."""
+    from dagster_project.locking import RefreshLocked, refresh_lock
+
+    try:
+        with refresh_lock(settings.warehouse_dir()):
+            yield
+    except RefreshLocked as exc:
+        _fail(f"refresh refused: {exc}", code=1)
+
+
 def _execute_refresh(as_json: bool) -> dict:
-    """Run the `refresh` job in this process; returns the outcome scripts and people read."""
+    """Run the `refresh` job in this process; returns the outcome scripts and people read.
+
+    The caller holds the refresh lock (`_one_refresh_at_a_time`)."""
     from dagster import BetaWarning, DagsterInstance
 
     from dagster_project.audit import AuditMissing, read_audit
@@ -206,7 +220,9 @@ def refresh(as_json: bool) -> None:
     Progress goes to stderr, the summary to stdout; the summary is also appended to
     <warehouse>/logs/refresh.jsonl.
     """
-    _print_outcome(_execute_refresh(as_json), as_json)
+    with _one_refresh_at_a_time():
+        outcome = _execute_refresh(as_json)
+    _print_outcome(outcome, as_json)
 
 
 @main.command(epilog=EXIT_CODES)
@@ -221,10 +237,11 @@ def backfill(period: str, as_json: bool) -> None:
     parser or registry fix; the raw files are never touched. Quarantined files hold no report and
     are retried by every refresh anyway. Then the whole refresh runs (dbt, checks, publish, reports).
     """
-    files = _forget_files_of_period(period)
-    if not as_json:
-        click.echo(f"backfill {period}: parsing {len(files)} raw files again", err=True)
-    outcome = _execute_refresh(as_json)
+    with _one_refresh_at_a_time():
+        files = _forget_files_of_period(period)
+        if not as_json:
+            click.echo(f"backfill {period}: parsing {len(files)} raw files again", err=True)
+        outcome = _execute_refresh(as_json)
     outcome["backfill"] = {"period": period, "files": files}
     _print_outcome(outcome, as_json)
 
