@@ -14,20 +14,9 @@ flagged_values as (
 
 ),
 
-indicators as (
-
-    select * from {{ ref('ref_indicators') }}
-
-),
-
 indicator_items as (
 
-    select indicator_code, numerator_item as item_code from indicators
-    union all
-    select indicator_code, denominator_item as item_code from indicators
-    union all
-    select indicator_code, denominator_minus_item as item_code from indicators
-    where denominator_minus_item is not null
+    select * from {{ ref('int_indicator_item_links') }}
 
 ),
 
