@@ -19,10 +19,9 @@ import pytest
 
 from dagster_project.ingest.scan import file_id_for
 from tests.bad_input.make_corpus import TITLE, quarterly, with_items
-from tests.reliability.harness import published_state, start_refresh
+from tests.reliability.harness import published_state, start_refresh, wait_for_step
 
 READERS = 4
-LATE_ARRIVAL_S = 12.0  # the first refresh is in dbt by then
 
 _READ = """
 select
@@ -87,9 +86,9 @@ def test_readers_see_whole_publishes_and_a_second_refresh_waits_or_is_refused(li
     for r in readers:
         r.start()
     try:
-        first = start_refresh(raw, warehouse, tmp_path / "first.log")
-        time.sleep(LATE_ARRIVAL_S)
-        # a correction lands while the first refresh is past its ingestion: the sensor starts a second run
+        first = start_refresh(raw, warehouse, tmp_path / "first.log", progress=True)
+        # a correction lands once the first refresh is past its ingestion: the sensor starts a second run
+        wait_for_step(first, tmp_path / "first.log", "ingest_raw_files")
         (raw / late_path).parent.mkdir(parents=True, exist_ok=True)
         (raw / late_path).write_bytes(
             quarterly(unit="UBND PHƯỜNG TRÀ CÂU", title=f"{TITLE} (điều chỉnh)", items=with_items(**{"1_3": 300}))

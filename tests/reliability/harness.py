@@ -24,16 +24,31 @@ def dxw_env(raw: Path, warehouse: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def start_refresh(raw: Path, warehouse: Path, log: Path, **extra: str) -> subprocess.Popen:
-    """`dxw refresh --json` in a new session (its own process group: dbt and workers included)."""
+def start_refresh(raw: Path, warehouse: Path, log: Path, progress: bool = False, **extra: str) -> subprocess.Popen:
+    """`dxw refresh --json` in a new session (its own process group: dbt and workers included).
+
+    With `progress`, the refresh runs without `--json` and its per-step progress lines go to `log`
+    (see `wait_for_step`)."""
     out = open(log, "wb")  # noqa: SIM115 - closed by the caller through finish()
     return subprocess.Popen(
-        [DXW, "refresh", "--json"],
+        [DXW, "refresh"] if progress else [DXW, "refresh", "--json"],
         env=dxw_env(raw, warehouse, **extra),
         stdout=out,
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+
+
+def wait_for_step(proc: subprocess.Popen, log: Path, step: str, timeout: float = 300.0) -> None:
+    """Block until the refresh started with `progress=True` reports `step` done in its log."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if f"✔ {step} done" in log.read_text(encoding="utf-8", errors="replace"):
+            return
+        if proc.poll() is not None:
+            raise AssertionError(f"the refresh ended (exit {proc.returncode}) before {step} was done: {log}")
+        time.sleep(0.1)
+    raise AssertionError(f"{step} not done after {timeout:.0f} s: {log}")
 
 
 def kill_group(proc: subprocess.Popen) -> None:
