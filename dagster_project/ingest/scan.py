@@ -48,35 +48,85 @@ def arrival_date_for(rel_parts: tuple[str, ...], mtime_ns: int) -> dt.date:
 
 
 def scan_raw_tree(root: Path) -> list[ScannedFile]:
-    """Every regular file under `root`, sorted by path; symlinks leading outside are marked, not read."""
+    """Every regular file under `root`, sorted by path; symlinks leading outside are marked, not read.
+
+    One `scandir` per folder and one `stat` per plain file (the folder listing already says what is
+    a plain file); symlinks take the careful path. Linked folders are not followed.
+    """
     root = root.resolve()
     found: list[ScannedFile] = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames.sort()
-        for name in filenames:
-            if name == TREE_README and Path(dirpath) == root:
+    pending: list[tuple[str, tuple[str, ...]]] = [(str(root), ())]
+    while pending:
+        folder, rel_dir = pending.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = list(it)
+        except OSError:
+            continue  # unreadable or vanished folder, as os.walk skips it
+        dated = _date_of_dir(rel_dir)
+        prefix = "/".join(rel_dir) + "/" if rel_dir else ""
+        for entry in entries:
+            name = entry.name
+            if entry.is_symlink():
+                if entry.is_dir():
+                    continue  # a linked folder is not descended into
+                scanned = _scan_link(root, Path(entry.path), rel_dir + (name,))
+                if scanned is not None:
+                    found.append(scanned)
                 continue
-            full = Path(dirpath) / name
-            rel = full.relative_to(root)
+            if entry.is_dir():
+                pending.append((entry.path, rel_dir + (name,)))
+                continue
+            if not entry.is_file() or (not rel_dir and name == TREE_README):
+                continue
             try:
-                st = full.stat()
+                st = entry.stat()
             except OSError:
-                # a dangling symlink: nothing to read, but it is still recorded
-                st = full.lstat()
-            outside = full.is_symlink() and not _is_within(full.resolve(), root)
-            if not outside and not full.is_file():
-                continue
+                continue  # vanished since the listing
             found.append(
                 ScannedFile(
-                    path=rel.as_posix(),
+                    path=prefix + name,
                     size_bytes=st.st_size,
                     mtime_ns=st.st_mtime_ns,
-                    arrival_date=arrival_date_for(rel.parts, st.st_mtime_ns),
-                    outside_raw_tree=outside,
+                    arrival_date=dated or arrival_date_for(rel_dir + (name,), st.st_mtime_ns),
+                    outside_raw_tree=False,
                 )
             )
     found.sort(key=lambda f: f.path)
     return found
+
+
+def _date_of_dir(rel_dir: tuple[str, ...]) -> dt.date | None:
+    """The arrival date a folder gives its files, or None when no folder above names a valid date."""
+    for part in reversed(rel_dir):
+        match = _DATE_DIR.match(part)
+        if match:
+            try:
+                return dt.date(int(match[1]), int(match[2]), int(match[3]))
+            except ValueError:
+                continue
+    return None
+
+
+def _scan_link(root: Path, full: Path, rel_parts: tuple[str, ...]) -> ScannedFile | None:
+    """A symlink found in the tree: recorded (and marked when it leads outside), or None to skip."""
+    if len(rel_parts) == 1 and rel_parts[0] == TREE_README:
+        return None
+    try:
+        st = full.stat()
+    except OSError:
+        # a dangling symlink: nothing to read, but it is still recorded
+        st = full.lstat()
+    outside = not _is_within(full.resolve(), root)
+    if not outside and not full.is_file():
+        return None
+    return ScannedFile(
+        path="/".join(rel_parts),
+        size_bytes=st.st_size,
+        mtime_ns=st.st_mtime_ns,
+        arrival_date=arrival_date_for(rel_parts, st.st_mtime_ns),
+        outside_raw_tree=outside,
+    )
 
 
 def _is_within(path: Path, root: Path) -> bool:
