@@ -98,7 +98,7 @@ def test_a_duplicate_key_fails_the_blocking_key_expectation_and_names_it(tmp_pat
 def test_an_unknown_agency_code_fails_the_relationship_to_dim_agency(tmp_path):
     rows = [*GOOD_ROWS, ("XA_UNKNOWN", "DG-KT", "2024-Q1", "2024-01-01", 1, 2, 50.0, None, None, 0)]
     results = _run(_warehouse(tmp_path, rows), tmp_path / "docs", "fct_indicator_values")
-    relationship = _outcome(results, "expect_column_values_to_be_in_set", "agency_code")
+    relationship = _outcome(results, "expect_column_values_to_be_null", "agency_code_not_in_dim_agency")
     assert not relationship.success and relationship.unexpected_sample == ["XA_UNKNOWN"]
     assert any("XA_UNKNOWN" in line for line in blocking_failures(results))
 

@@ -114,16 +114,15 @@ def run_suites(con: duckdb.DuckDBPyConnection, suites: list[SuiteFile], docs_dir
     context = _quiet_context(docs_dir)
     datasource = context.data_sources.add_pandas("build")
     tables = {row[0] for row in con.execute("select table_name from information_schema.tables").fetchall()}
-    value_sets = _ValueSets(con, tables)
 
-    results = [_run_suite(con, context, datasource, value_sets, tables, suite) for suite in suites]
+    results = [_run_suite(con, context, datasource, tables, suite) for suite in suites]
     _clear_docs_site(docs_dir)
     context.build_data_docs(site_names=[_DOCS_SITE])
     return [_with_docs_page(result, docs_dir) for result in results]
 
 
-def _run_suite(con, context, datasource, value_sets: _ValueSets, tables: set[str], suite: SuiteFile) -> SuiteResult:
-    """One suite on one DataFrame; expectations that cannot run (missing column or set) fail with the reason."""
+def _run_suite(con, context, datasource, tables: set[str], suite: SuiteFile) -> SuiteResult:
+    """One suite on one DataFrame; expectations that cannot run (a missing column) fail with the reason."""
     missing = [name for name in (suite.table, *suite.reads) if name not in tables]
     if missing:
         return _missing_tables_result(suite, missing)
@@ -137,11 +136,7 @@ def _run_suite(con, context, datasource, value_sets: _ValueSets, tables: set[str
         if absent:
             outcomes[index] = _not_run(suite, expectation, f"{suite.table} has no column {', '.join(absent)}")
             continue
-        filled, problem = value_sets.fill(expectation)
-        if problem:
-            outcomes[index] = _not_run(suite, expectation, problem)
-            continue
-        runnable.append((index, filled))
+        runnable.append((index, expectation))
     frame = _read_frame(con, suite, sorted({c for _, exp in runnable for c in _columns_used(exp)}))
     if runnable:
         gx_results = _validate(context, datasource, suite, [exp for _, exp in runnable], frame)
@@ -243,31 +238,6 @@ def _condition_columns(condition: Any) -> list[str]:
     if isinstance(condition, list):
         return [c for item in condition for c in _condition_columns(item)]
     return []
-
-
-class _ValueSets:
-    """Fills `value_set` from `meta.value_set_from` ("table.column"), reading each set once per run."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection, tables: set[str]) -> None:
-        self._con, self._tables, self._cache = con, tables, {}
-
-    def fill(self, expectation: dict) -> tuple[dict, str | None]:
-        source = expectation["meta"].get("value_set_from")
-        if not source:
-            return expectation, None
-        table, _, column = source.partition(".")
-        if table not in self._tables:
-            return expectation, f"the table {table} that {source} names does not exist"
-        if source not in self._cache:
-            try:
-                rows = self._con.execute(
-                    f"select distinct {_quote(column)} from {_quote(table)} where {_quote(column)} is not null"
-                ).fetchall()
-            except duckdb.BinderException:
-                return expectation, f"the table {table} has no column {column} ({source})"
-            self._cache[source] = sorted(row[0] for row in rows)
-        filled = {**expectation, "kwargs": {**expectation["kwargs"], "value_set": self._cache[source]}}
-        return filled, None
 
 
 def _outcome(suite: SuiteFile, expectation: dict, gx_result) -> ExpectationOutcome:
