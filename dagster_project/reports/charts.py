@@ -42,23 +42,38 @@ def area_progress(area: pd.DataFrame) -> Figure:
     return fig
 
 
-def units_behind(units: pd.DataFrame) -> Figure:
-    """Per unit: how many indicators are behind their target, and how many meet it."""
+# The bar chart of units behind target shows at most this many units (those furthest behind); the
+# table under it lists every unit. A province or the nation has thousands of units: one bar each
+# would be a chart nobody can read, and it took most of the reports' time at nation scale.
+UNITS_CHARTED = 40
+
+
+def units_behind(units: pd.DataFrame, limit: int = UNITS_CHARTED) -> Figure:
+    """Per unit: how many indicators are behind their target, and how many meet it — for the
+    `limit` units with most indicators behind (then by code), all of them in a town."""
     judged = units[units["meets_target"].notna()]
     counts = (
         judged.assign(behind=~judged["meets_target"].astype(bool))
         .groupby("agency_code")["behind"]
         .agg(behind="sum", total="count")
-        .sort_values("behind")
+        .reset_index()
+        .sort_values(["behind", "agency_code"], ascending=[False, True])
     )
-    fig = Figure(figsize=(9, 0.4 * max(len(counts), 1) + 1.5))
+    shown = counts.head(limit).iloc[::-1].set_index("agency_code")  # furthest behind at the top
+    fig = Figure(figsize=(9, 0.4 * max(len(shown), 1) + 1.5))
     ax = fig.subplots()
-    ax.barh(counts.index, counts["total"] - counts["behind"], color=MET, label="đạt / meets")
+    ax.barh(shown.index, shown["total"] - shown["behind"], color=MET, label="đạt / meets")
     ax.barh(
-        counts.index, counts["behind"], left=counts["total"] - counts["behind"], color=MISSED, label="chưa đạt / behind"
+        shown.index, shown["behind"], left=shown["total"] - shown["behind"], color=MISSED, label="chưa đạt / behind"
     )
     ax.set_xlabel("số chỉ tiêu / indicators")
-    ax.set_title("Đơn vị chưa đạt mục tiêu\nUnits behind target (latest period)")
+    title = "Đơn vị chưa đạt mục tiêu\nUnits behind target (latest period)"
+    if len(counts) > len(shown):
+        title += (
+            f"\n{len(shown)} đơn vị chậm nhất trong {len(counts)} / "
+            f"the {len(shown)} units furthest behind of {len(counts)} (all in the table)"
+        )
+    ax.set_title(title)
     ax.legend(loc="lower right", fontsize=8)
     fig.tight_layout()
     return fig
@@ -69,13 +84,17 @@ def budget_share(budget: pd.DataFrame) -> Figure:
     pivot = budget.pivot_table(index="fiscal_year", columns="basis", values="share_pct")
     fig = Figure(figsize=(7, 3.5))
     ax = fig.subplots()
-    pivot.plot.bar(ax=ax, color={"estimate": "#90caf9", "actual": "#1565c0"}, rot=0)
+    if pivot.empty:  # no budget workbook for the area yet: say so rather than fail the reports
+        ax.text(0.5, 0.5, "chưa có số liệu ngân sách / no budget reported", ha="center", va="center")
+    else:
+        pivot.plot.bar(ax=ax, color={"estimate": "#90caf9", "actual": "#1565c0"}, rot=0)
     for floor in budget["floor_pct"].dropna().astype(float).unique():
         ax.axhline(floor, color=MISSED, linestyle="--", label=f"mức sàn / floor ≥ {floor:g}%")
     ax.set_ylabel("% chi thường xuyên / of regular spending")
     ax.set_xlabel("năm / fiscal year")
     ax.set_title("Tỷ lệ chi cho chuyển đổi số\nBudget share against its floor")
-    ax.legend(fontsize=8)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
 

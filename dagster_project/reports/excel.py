@@ -42,6 +42,11 @@ def _yes_no(value: object) -> str:
     return "Đạt" if bool(value) else "Chưa đạt"
 
 
+def _text(value: object) -> object:
+    """A cell's text; a missing value (a unit with no report yet) is an empty cell, not NaN."""
+    return None if value is None or pd.isna(value) else value
+
+
 def _fraction(pct: object) -> float | None:
     """A percentage (80.5) as the fraction Excel's `0.0%` format expects (0.805)."""
     return None if pct is None or pd.isna(pct) else float(pct) / 100
@@ -63,7 +68,14 @@ def write_workbook(data: ScorecardData, path: Path) -> Path:
         sheet.write_row(1, 0, INDICATOR_HEADERS, header)
         rows = scorecard[scorecard["pillar"] == pillar]
         for i, r in enumerate(rows.itertuples(), start=2):
-            sheet.write_row(i, 0, [r.agency_code, r.agency_vi, r.indicator_code, r.indicator_vi, r.latest_period_code])
+            sheet.write_row(
+                i,
+                0,
+                [
+                    _text(v)
+                    for v in (r.agency_code, r.agency_vi, r.indicator_code, r.indicator_vi, r.latest_period_code)
+                ],
+            )
             sheet.write(i, 5, _fraction(r.value_pct), percent)
             sheet.write(i, 6, r.target_text)
             sheet.write(i, 7, _yes_no(r.meets_target))
