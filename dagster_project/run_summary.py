@@ -54,6 +54,40 @@ def _step_failures(instance: DagsterInstance, run_id: str) -> list[str]:
     ]
 
 
+def _step_seconds(instance: DagsterInstance, run_id: str) -> dict[str, float]:
+    """Wall seconds of every step that finished (succeeded or failed), from its start and end events."""
+    started: dict[str, float] = {}
+    seconds: dict[str, float] = {}
+    for entry in instance.all_logs(run_id):
+        event = entry.dagster_event
+        if event is None or event.step_key is None:
+            continue
+        if event.is_step_start:
+            started[event.step_key] = entry.timestamp
+        elif (event.is_step_success or event.is_step_failure) and event.step_key in started:
+            seconds[event.step_key] = round(entry.timestamp - started[event.step_key], 3)
+    return seconds
+
+
+def _check_outcomes(instance: DagsterInstance, run_id: str) -> dict[str, dict]:
+    """Every asset check this run evaluated (dbt tests and quality gates): passed or not, and for a
+    quality gate that failed, which expectations failed (type, columns, level)."""
+    found: dict[str, dict] = {}
+    for entry in instance.all_logs(run_id):
+        event = entry.dagster_event
+        if event is None or event.event_type_value != "ASSET_CHECK_EVALUATION":
+            continue
+        evaluation = event.event_specific_data
+        failures = evaluation.metadata.get("failures")
+        found[evaluation.check_name] = {"passed": evaluation.passed}
+        if failures is not None and failures.value:  # the quality gates list their failed expectations
+            found[evaluation.check_name]["failed"] = [
+                {"expectation": f.get("expectation"), "columns": f.get("columns"), "level": f.get("level")}
+                for f in failures.value
+            ]
+    return found
+
+
 def _flagged_counts(published: bool) -> dict | None:
     """Flagged and withheld figures of this run's build: from the published file when it was published,
     else from the build database if no other process holds it."""
@@ -104,6 +138,8 @@ def build_run_summary(instance: DagsterInstance, run_id: str) -> dict:
         "why": why,
         "published_file": str(settings.published_db_path()) if published else None,
         "failures": failures,
+        "steps": _step_seconds(instance, run_id),
+        "checks": _check_outcomes(instance, run_id),
     }
 
 
