@@ -8,16 +8,20 @@ failure quarantines that file and the pass goes on.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
+from array import array
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 import duckdb
 
 from dagster_project.ingest import store
-from dagster_project.ingest.parsing import AgencyRegistry, ParsedFile, Reject, parse_file
+from dagster_project.ingest.parsing import AgencyRegistry, ParsedFile, Reject, ValueRow, parse_file
+from dagster_project.ingest.parsing.model import ValueColumns
 from dagster_project.ingest.scan import (
     ScannedFile,
     content_hash,
@@ -72,7 +76,8 @@ def ingest_raw_tree(
     # One read per new or re-stamped file: a worker hashes it and, unless those bytes were parsed
     # before, parses it in the same go. A parse of what turns out to be a duplicate is dropped.
     stale = [f for f in scanned if not f.outside_raw_tree and not _same_stat(known.get(f.path), f)]
-    first_pass = _read_and_parse(raw_root, registry_dir, stale, known, workers)
+    first = _read_and_parse(raw_root, registry_dir, stale, known, workers)
+    first_pass = first.files
     hashes: dict[str, str | None] = {}
     touched: set[str] = {f.path for f in stale}
     for f in scanned:
@@ -139,12 +144,15 @@ def ingest_raw_tree(
         }
         # rare: a file whose bytes did not change but that became an original (its twin went away)
         second_pass = [f for f in to_parse if f.path not in parsed]
+        columns = first.columns
         if second_pass:
             by_path = {f.path: f for f in second_pass}
-            for path, (_, pf) in _read_and_parse(raw_root, registry_dir, second_pass, {}, workers).items():
-                parsed[path] = (by_path[path], pf)
+            second = _read_and_parse(raw_root, registry_dir, second_pass, {}, workers, len(columns))
+            columns = columns + second.columns
+            for path, (_, fr) in second.files.items():
+                parsed[path] = (by_path[path], fr)
         summary.parsed = len(parsed)
-        rows_loaded, rows_rejected = _write_parsed(con, parsed, hashes)
+        rows_loaded, rows_rejected = _write_parsed(con, parsed, columns, hashes)
         summary.rows_loaded, summary.rows_rejected = rows_loaded, rows_rejected
         _write_unparsed(con, restate, hashes, originals)
         for f in stat_only:
@@ -195,9 +203,21 @@ def _duplicate_role_changed(before: _Known | None, duplicate_of: str | None) -> 
 
 
 # -- parsing, possibly in worker processes -------------------------------------------------
+#
+# Workers take batches of files and send back, per batch, one small record per file and the value
+# rows of all its files as columns (row numbers and values as typed arrays): pickling a few lists
+# of shared strings costs a fraction of pickling one object per value. The main process then only
+# stitches columns together and hands them to DuckDB as arrays.
 
 _worker_registry: AgencyRegistry | None = None
 _worker_root: Path | None = None
+
+# files per task: small enough to spread a few heavy files (the portal's CSVs) over the workers
+_BATCH_FILES = 128
+_VALUE_COLUMNS = store.COLUMNS["ingest_values"]
+_PARSE_GC_THRESHOLD = (50_000, 50, 100)
+# ValueRow field -> ingest_values column, for the fields a value row carries itself
+_FIELD_COLUMNS = tuple((f, "row_number" if f == "row" else f) for f in ValueRow._fields if f != "report_index")
 
 
 def _init_worker(raw_root: Path, registry_dir: Path) -> None:
@@ -206,18 +226,107 @@ def _init_worker(raw_root: Path, registry_dir: Path) -> None:
     _worker_root = raw_root
 
 
-def _hash_and_parse(item: tuple[str, dt.date, str | None]) -> tuple[str, str, ParsedFile | None]:
-    """Read a file once: its content hash, and its parse unless these bytes were parsed before."""
-    path, arrival, parsed_hash = item
+def _init_pool_worker(raw_root: Path, registry_dir: Path) -> None:
+    _init_worker(raw_root, registry_dir)
+    # parsing allocates many short-lived containers and next to no cycles: collect rarely
+    gc.freeze()
+    gc.set_threshold(*_PARSE_GC_THRESHOLD)
+
+
+class _FileResult(NamedTuple):
+    """A parsed file as the tables want it; its values are rows [start, end) of its batch's columns."""
+
+    kind: str | None
+    encoding: str | None
+    state: str
+    reason_code: str | None
+    n_reports: int
+    n_values: int
+    n_rejects: int
+    reports: list[tuple]
+    rejects: list[tuple]
+    batch: int
+    start: int
+    end: int
+
+
+def _new_columns() -> dict[str, list | array]:
+    cols: dict[str, list | array] = {c: [] for c in _VALUE_COLUMNS}
+    cols["row_number"], cols["value"] = array("i"), array("d")
+    return cols
+
+
+def _hash_and_parse_batch(
+    task: tuple[int, list[tuple[str, dt.date, str | None]]],
+) -> tuple[list[tuple[str, str, _FileResult | None]], dict[str, list | array]]:
+    """Read each file once: its content hash, and its parse unless these bytes were parsed before."""
+    batch, items = task
     assert _worker_registry is not None and _worker_root is not None
-    data = read_raw_file(_worker_root, path)
-    digest = content_hash(data)
-    if digest == parsed_hash:
-        return path, digest, None
-    try:
-        return path, digest, parse_file(PurePosixPath(path).name, data, _worker_registry, arrival)
-    except Exception as exc:  # noqa: BLE001 - a parser bug must cost one file, never the run
-        return path, digest, _parser_error(exc)
+    cols = _new_columns()
+    results = []
+    for path, arrival, parsed_hash in items:
+        data = read_raw_file(_worker_root, path)
+        digest = content_hash(data)
+        if digest == parsed_hash:
+            results.append((path, digest, None))
+            continue
+        try:
+            pf = parse_file(PurePosixPath(path).name, data, _worker_registry, arrival)
+        except Exception as exc:  # noqa: BLE001 - a parser bug must cost one file, never the run
+            pf = _parser_error(exc)
+        results.append((path, digest, _file_result(path, arrival, pf, batch, cols)))
+    return results, cols
+
+
+def _file_result(path: str, arrival: dt.date, pf: ParsedFile, batch: int, cols: dict) -> _FileResult:
+    fid = file_id_for(path)
+    file_rejects = [pf.quarantine] if pf.quarantine is not None else pf.rejects
+    reports = [
+        (
+            f"{fid}:{i}",
+            fid,
+            rep.sheet,
+            pf.kind,
+            rep.agency_written,
+            rep.agency_code,
+            rep.period_written,
+            rep.period_code,
+            rep.is_correction,
+            arrival,
+            path,
+            False,
+        )
+        for i, rep in enumerate(pf.reports)
+    ]
+    rejects = [(fid, path, r.sheet, r.row, r.reason_code, r.message_vi, r.message_en, r.found) for r in file_rejects]
+    start = len(cols["value"])
+    values = pf.values if isinstance(pf.values, ValueColumns) else ValueColumns.from_rows(list(pf.values))
+    n = len(values)
+    if n:
+        report_index = values.columns["report_index"]
+        if isinstance(report_index, list):
+            report_ids = [f"{fid}:{i}" for i in range(max(report_index) + 1)]
+            cols["report_id"].extend([report_ids[i] for i in report_index])
+        else:
+            cols["report_id"].extend([f"{fid}:{report_index}"] * n)
+        cols["file_id"].extend([fid] * n)
+        cols["kind"].extend([pf.kind] * n)
+        for field, column in _FIELD_COLUMNS:
+            cols[column].extend(values.column(field))
+    return _FileResult(
+        pf.kind,
+        pf.encoding,
+        _state_of(pf),
+        pf.quarantine.reason_code if pf.quarantine is not None else None,
+        len(pf.reports),
+        n,
+        len(file_rejects),
+        reports,
+        rejects,
+        batch,
+        start,
+        start + n,
+    )
 
 
 def _parser_error(exc: Exception) -> ParsedFile:
@@ -240,31 +349,51 @@ def _parser_error(exc: Exception) -> ParsedFile:
     )
 
 
+@dataclass
+class _FirstPass:
+    """path -> (content hash, parse or None when the bytes were already parsed), and the value
+    columns of every batch the parses point into."""
+
+    files: dict[str, tuple[str, _FileResult | None]]
+    columns: list[dict[str, list | array]]
+
+
 def _read_and_parse(
     raw_root: Path,
     registry_dir: Path,
     files: list[ScannedFile],
     known: dict[str, _Known],
     workers: int | None,
-) -> dict[str, tuple[str, ParsedFile | None]]:
-    """path -> (content hash, parse or None when the bytes were already parsed)."""
+    batches_before: int = 0,
+) -> _FirstPass:
     items = []
     for f in files:
         before = known.get(f.path)
         parsed_hash = before.content_hash if before is not None and before.state != "duplicate" else None
         items.append((f.path, f.arrival_date, parsed_hash))
     if not items:
-        return {}
+        return _FirstPass({}, [])
     n_workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
-    if n_workers <= 1 or len(items) < _PARALLEL_THRESHOLD:
+    parallel = n_workers > 1 and len(items) >= _PARALLEL_THRESHOLD
+    size = min(_BATCH_FILES, -(-len(items) // (n_workers * 4))) if parallel else len(items)
+    tasks = [(batches_before + i, items[j : j + size]) for i, j in enumerate(range(0, len(items), size))]
+    if not parallel:
         _init_worker(raw_root, registry_dir)
-        results = list(map(_hash_and_parse, items))
+        gc_threshold = gc.get_threshold()
+        gc.set_threshold(*_PARSE_GC_THRESHOLD)
+        try:
+            results = list(map(_hash_and_parse_batch, tasks))
+        finally:
+            gc.set_threshold(*gc_threshold)
     else:
         with ProcessPoolExecutor(
-            max_workers=n_workers, initializer=_init_worker, initargs=(raw_root, registry_dir)
+            max_workers=n_workers, initializer=_init_pool_worker, initargs=(raw_root, registry_dir)
         ) as pool:
-            results = list(pool.map(_hash_and_parse, items, chunksize=max(1, len(items) // (n_workers * 8))))
-    return {path: (digest, pf) for path, digest, pf in results}
+            results = list(pool.map(_hash_and_parse_batch, tasks))
+    return _FirstPass(
+        {path: (digest, fr) for batch_files, _ in results for path, digest, fr in batch_files},
+        [cols for _, cols in results],
+    )
 
 
 # -- writing -------------------------------------------------------------------------------
@@ -278,75 +407,51 @@ def _state_of(pf: ParsedFile) -> str:
 
 def _write_parsed(
     con: duckdb.DuckDBPyConnection,
-    parsed: dict[str, tuple[ScannedFile, ParsedFile]],
+    parsed: dict[str, tuple[ScannedFile, _FileResult]],
+    columns: list[dict[str, list | array]],
     hashes: dict[str, str | None],
 ) -> tuple[int, int]:
-    files, reports, values, rejects = [], [], [], []
+    files, reports, rejects = [], [], []
+    # the value rows to keep, as runs (batch, start, end): whole batches in the usual case
+    runs: list[list[int]] = []
     for path in sorted(parsed):
-        f, pf = parsed[path]
-        fid = file_id_for(path)
-        file_rejects = [pf.quarantine] if pf.quarantine is not None else pf.rejects
+        f, fr = parsed[path]
         files.append(
             (
-                fid,
+                file_id_for(path),
                 path,
                 PurePosixPath(path).name,
                 hashes[path],
                 f.size_bytes,
                 f.mtime_ns,
                 f.arrival_date,
-                pf.kind,
-                pf.encoding,
-                _state_of(pf),
-                pf.quarantine.reason_code if pf.quarantine is not None else None,
+                fr.kind,
+                fr.encoding,
+                fr.state,
+                fr.reason_code,
                 None,
-                len(pf.reports),
-                len(pf.values),
-                len(file_rejects),
+                fr.n_reports,
+                fr.n_values,
+                fr.n_rejects,
             )
         )
-        for i, rep in enumerate(pf.reports):
-            reports.append(
-                (
-                    f"{fid}:{i}",
-                    fid,
-                    rep.sheet,
-                    pf.kind,
-                    rep.agency_written,
-                    rep.agency_code,
-                    rep.period_written,
-                    rep.period_code,
-                    rep.is_correction,
-                    f.arrival_date,
-                    path,
-                    False,
-                )
-            )
-        for v in pf.values:
-            values.append(
-                (
-                    fid,
-                    f"{fid}:{v.report_index}",
-                    pf.kind,
-                    v.sheet,
-                    v.row,
-                    v.row_role,
-                    v.section,
-                    v.agency_written,
-                    v.agency_code,
-                    v.period_written,
-                    v.period_code,
-                    v.item_code,
-                    v.value_text,
-                    v.value,
-                    v.unit,
-                )
-            )
-        for r in file_rejects:
-            rejects.append((fid, path, r.sheet, r.row, r.reason_code, r.message_vi, r.message_en, r.found))
+        reports.extend(fr.reports)
+        rejects.extend(fr.rejects)
+        if fr.start == fr.end:
+            continue
+        if runs and runs[-1][0] == fr.batch and runs[-1][2] == fr.start:
+            runs[-1][2] = fr.end
+        else:
+            runs.append([fr.batch, fr.start, fr.end])
+    values = _new_columns()
+    for batch, start, end in runs:
+        cols = columns[batch]
+        whole = start == 0 and end == len(cols["value"])
+        for name, target in values.items():
+            target.extend(cols[name] if whole else cols[name][start:end])
     store.append_rows(con, "ingest_files", files)
     store.append_rows(con, "ingest_reports", reports)
-    return store.append_rows(con, "ingest_values", values), store.append_rows(con, "ingest_rejects", rejects)
+    return store.append_columns(con, "ingest_values", values), store.append_rows(con, "ingest_rejects", rejects)
 
 
 def _write_unparsed(

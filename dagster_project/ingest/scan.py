@@ -143,16 +143,22 @@ def read_raw_file(root: Path, rel_path: str) -> bytes:
     Regular files are opened without following a final symlink (so a file swapped for a link
     after the scan is not followed); links found by the scan are checked against the tree.
     """
-    parts = PurePosixPath(rel_path).parts
-    if not parts or PurePosixPath(rel_path).is_absolute() or ".." in parts:
+    parts = rel_path.split("/")
+    if not all(parts) or "." in parts:  # empty or `.` segments: let pathlib normalise the name
+        parts = list(PurePosixPath(rel_path).parts)
+        if not parts or PurePosixPath(rel_path).is_absolute():
+            raise PermissionError(f"{rel_path!r} is not a path inside the raw tree")
+    if ".." in parts:
         raise PermissionError(f"{rel_path!r} is not a path inside the raw tree")
     full = os.path.join(root, *parts)
-    if os.path.islink(full):
+    try:
+        fd = os.open(full, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        if not os.path.islink(full):
+            raise
+        # a link: followed only when it stays inside the tree
         if not _is_within(Path(full).resolve(), root.resolve()):
-            raise PermissionError(f"{rel_path!r} resolves outside the raw tree")
-        flags = os.O_RDONLY
-    else:
-        flags = os.O_RDONLY | os.O_NOFOLLOW
-    fd = os.open(full, flags)
-    with os.fdopen(fd, "rb") as f:
-        return f.read()
+            raise PermissionError(f"{rel_path!r} resolves outside the raw tree") from None
+        fd = os.open(full, os.O_RDONLY)
+    with open(fd, "rb", buffering=0) as f:
+        return f.readall()

@@ -6,9 +6,11 @@ file (names, labels, values) is ever spliced into SQL.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Sequence
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 TABLES: dict[str, str] = {
@@ -168,6 +170,33 @@ def append_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Iterable[tuple
     finally:
         con.unregister("_incoming")
     return len(frame)
+
+
+def append_columns(con: duckdb.DuckDBPyConnection, table: str, values: dict[str, Sequence]) -> int:
+    """Bulk-insert whole columns (lists, or arrays of numbers) named as the table's columns.
+
+    DuckDB scans the numpy arrays in place: no row objects and no DataFrame in between."""
+    columns = COLUMNS[table]
+    incoming = {name: _as_array(values[name]) for name in columns}
+    n = len(incoming[columns[0]])
+    if n == 0:
+        return 0
+    if any(len(a) != n for a in incoming.values()):
+        raise ValueError(f"columns of unequal length for {table}")
+    con.register("_incoming", incoming)
+    try:
+        con.execute(f"insert into {table} ({', '.join(columns)}) select {', '.join(columns)} from _incoming")
+    finally:
+        con.unregister("_incoming")
+    return n
+
+
+def _as_array(column: Sequence) -> np.ndarray:
+    if isinstance(column, array):
+        return np.frombuffer(column, dtype=np.float64 if column.typecode == "d" else np.intc)
+    out = np.empty(len(column), dtype=object)  # strings and None as they are: no inference
+    out[:] = column
+    return out
 
 
 def mark_current_versions(con: duckdb.DuckDBPyConnection) -> None:

@@ -9,7 +9,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from .model import ParsedReport, ValueRow, reject
+from .model import ParsedReport, ValueColumns, ValueRow, reject
 from .periods import in_range
 from .registry import AgencyRegistry
 from .report_table import SheetResult, duplicate_rule
@@ -71,7 +71,7 @@ def parse_budget_sheet(
     rows, name = sheet.rows, sheet.name
     found = find_header_row(rows, ROLES, ("stt", "name"), start=sheet.stt_row or 0)
     if found is None:
-        return SheetResult(None, [], [], reject("no_header_row", name, None))
+        return SheetResult(None, ValueColumns(0, {}), [], reject("no_header_row", name, None))
     header, cols = found
     lines = header_lines(sheet, header)
     period_code = sheet_year_period(name)
@@ -79,17 +79,21 @@ def parse_budget_sheet(
     if period_code is None:
         period = find_period(lines, ("year",))
         if period is None:
-            return SheetResult(None, [], [], reject("unknown_period", name, None, found=name))
+            return SheetResult(None, ValueColumns(0, {}), [], reject("unknown_period", name, None, found=name))
         period_written, period_code = period
     if not in_range(period_code, arrival):
-        return SheetResult(None, [], [], reject("period_out_of_range", name, None, found=period_written))
+        return SheetResult(
+            None, ValueColumns(0, {}), [], reject("period_out_of_range", name, None, found=period_written)
+        )
     who = find_reporter(lines, registry, period_code)
     if who.code is None and not who.written:
         fallback = registry.resolve(TOWN_BUDGET_SENDER, period_code)
         if fallback.agency_code:
             who = who.__class__("", fallback.agency_code, None)
     if who.code is None:
-        return SheetResult(None, [], [], reject(who.reason, name, None, found=who.written or None, period=period_code))
+        return SheetResult(
+            None, ValueColumns(0, {}), [], reject(who.reason, name, None, found=who.written or None, period=period_code)
+        )
     report = ParsedReport(name, who.written, who.code, period_written, period_code, is_correction(lines))
     unit = unit_of(header_lines(sheet, header + 3))
 
@@ -163,4 +167,4 @@ def parse_budget_sheet(
         for c in kept
         for item, (text, value) in zip(ITEMS, c.cells, strict=True)
     ]
-    return SheetResult(report, values, rejects, None)
+    return SheetResult(report, ValueColumns.from_rows(values), rejects, None)

@@ -5,7 +5,9 @@ A quarantined file carries its one file-level reject in `quarantine` and no repo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,8 +30,10 @@ class ParsedReport:
     is_correction: bool
 
 
-@dataclass(frozen=True, slots=True)
-class ValueRow:
+class ValueRow(NamedTuple):
+    """One value of one report row. A named tuple, not a dataclass: files carry hundreds of
+    thousands of these, and a tuple is cheap to build, to transpose into columns and to pickle."""
+
     report_index: int
     sheet: str | None
     row: int
@@ -45,12 +49,70 @@ class ValueRow:
     unit: str | None
 
 
+class ValueColumns(Sequence):
+    """Value rows held as columns, each a list with one entry per row or one value for all rows.
+
+    Reads like a list of `ValueRow` (index, iterate, compare with a list); the ingestion run takes
+    the columns as they are, so a 3,300-unit portal export never becomes 23,000 row objects."""
+
+    __slots__ = ("_rows", "columns", "n")
+
+    def __init__(self, n: int, columns: dict[str, list | object]):
+        self.n = n
+        self.columns = columns  # field of ValueRow -> list of n values, or one value for every row
+        self._rows: list[ValueRow] | None = None
+
+    @classmethod
+    def from_rows(cls, rows: list[ValueRow]) -> ValueColumns:
+        if not rows:
+            return cls(0, {})
+        return cls(len(rows), dict(zip(ValueRow._fields, map(list, zip(*rows, strict=True)), strict=True)))
+
+    @classmethod
+    def concat(cls, parts: list[ValueColumns]) -> ValueColumns:
+        parts = [p for p in parts if p.n]
+        if len(parts) == 1:
+            return parts[0]
+        if not parts:
+            return cls(0, {})
+        return cls(sum(p.n for p in parts), {f: [v for p in parts for v in p.column(f)] for f in ValueRow._fields})
+
+    def column(self, field: str) -> list:
+        """One field for every row, as a list."""
+        col = self.columns[field]
+        return col if isinstance(col, list) else [col] * self.n
+
+    def rows(self) -> list[ValueRow]:
+        if self._rows is None:
+            self._rows = list(map(ValueRow._make, zip(*(self.column(f) for f in ValueRow._fields)))) if self.n else []
+        return self._rows
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, i):
+        return self.rows()[i]
+
+    def __iter__(self):
+        return iter(self.rows())
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, ValueColumns | list | tuple):
+            return self.rows() == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"ValueColumns({self.rows()!r})"
+
+
 @dataclass(frozen=True, slots=True)
 class ParsedFile:
     kind: str | None
     encoding: str | None
     reports: list[ParsedReport]
-    values: list[ValueRow]
+    values: Sequence[ValueRow]
     rejects: list[Reject]
     quarantine: Reject | None
 

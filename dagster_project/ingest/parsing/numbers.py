@@ -18,9 +18,15 @@ _PLAIN = re.compile(r"\d+(?:[.,]\d+)?")
 _MIXED = re.compile(r"(\d{1,3}(?:([.,])\d{3})*)([.,])(\d+)")
 
 
-@lru_cache(maxsize=1 << 14)
 def parse_number(text: str) -> float | None:
     """Read a value cell written as text; None when it is no number (`#REF!`, `abc`)."""
+    if text.isdigit() and text.isascii():
+        return float(text)  # plain digits, most figures: what the rules below would answer
+    return _parse_number(text)
+
+
+@lru_cache(maxsize=1 << 14)
+def _parse_number(text: str) -> float | None:
     compact = _DROP.sub("", text)
     word = match_key(compact)
     if word in _ZERO_WORDS:

@@ -10,7 +10,7 @@ import re
 
 from . import budget, quarterly, survey
 from .detect import sniff
-from .model import ParsedFile, Reject, in_file, reject
+from .model import ParsedFile, Reject, ValueColumns, in_file, reject
 from .portal_csv import header_of, parse_portal_csv
 from .registry import AgencyRegistry
 from .report_table import TABLE_ROLES, parse_report_sheet
@@ -73,12 +73,12 @@ def _parse_workbook(data: bytes, registry: AgencyRegistry, arrival: dt.date) -> 
             failures.append(res.failure)
             continue
         reports.append(res.report)
-        values.extend(res.values)
+        values.append(res.values)
         rejects.extend(res.rejects)
     if not reports:
         return _quarantine(kind, book.encoding, failures[0])
     # a sheet that cannot be read while others can is reported, not dropped silently
-    return ParsedFile(kind, book.encoding, reports, values, failures + rejects, None)
+    return ParsedFile(kind, book.encoding, reports, ValueColumns.concat(values), failures + rejects, None)
 
 
 def _parse_text(data: bytes, registry: AgencyRegistry, arrival: dt.date) -> ParsedFile:

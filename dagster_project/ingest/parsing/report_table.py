@@ -10,7 +10,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .model import ParsedReport, Reject, ValueRow, reject
+from .model import ParsedReport, Reject, ValueColumns, reject
+from .numbers import number_text
 from .periods import in_range
 from .registry import AgencyRegistry
 from .text import clean
@@ -76,10 +77,23 @@ def duplicate_rule(
     return kept, rejects
 
 
+_NO_VALUES = ValueColumns(0, {})
+_ROW_MEMO_LIMIT = 1 << 16
+_ROW_MEMOS: dict[Callable, dict[tuple, tuple[str, Item | str | None, str]]] = {}
+
+
+def _row_memo(match_item: Callable) -> dict[tuple, tuple[str, Item | str | None, str]]:
+    """(STT cell, label cell, unit cell) -> (STT text, item, unit text), per item matcher; bounded."""
+    memo = _ROW_MEMOS.setdefault(match_item, {})
+    if len(memo) > _ROW_MEMO_LIMIT:
+        memo.clear()
+    return memo
+
+
 @dataclass(slots=True)
 class SheetResult:
     report: ParsedReport | None
-    values: list[ValueRow]
+    values: ValueColumns
     rejects: list[Reject]
     failure: Reject | None
 
@@ -99,70 +113,86 @@ def parse_report_sheet(
     rows, name = sheet.rows, sheet.name
     found = find_header_row(rows, TABLE_ROLES, required, start=sheet.stt_row or 0)
     if found is None:
-        return SheetResult(None, [], [], reject("no_header_row", name, None))
+        return SheetResult(None, _NO_VALUES, [], reject("no_header_row", name, None))
     header, cols = found
     lines = header_lines(sheet, header)
     period = find_period(lines, period_kinds)
     if period is None:
         return SheetResult(
-            None, [], [], reject("unknown_period", name, None, found=" | ".join(t for _, t in lines[:6]))
+            None, _NO_VALUES, [], reject("unknown_period", name, None, found=" | ".join(t for _, t in lines[:6]))
         )
     period_written, period_code = period
     if not in_range(period_code, arrival):
-        return SheetResult(None, [], [], reject("period_out_of_range", name, None, found=period_written))
+        return SheetResult(None, _NO_VALUES, [], reject("period_out_of_range", name, None, found=period_written))
     who = find_reporter(lines, registry, period_code)
     if who.code is None:
-        return SheetResult(None, [], [], reject(who.reason, name, None, found=who.written or None, period=period_code))
+        return SheetResult(
+            None, _NO_VALUES, [], reject(who.reason, name, None, found=who.written or None, period=period_code)
+        )
     report = ParsedReport(name, who.written, who.code, period_written, period_code, is_correction(lines))
 
     stt_col, label_col = cols["stt"], cols.get("label")
     unit_col, value_col = cols.get("unit"), cols["value"]
+    memo = _row_memo(match_item)
     cands: list[Candidate] = []
     rejects: list[Reject] = []
     for r in range(header + 1, len(rows)):
         row = rows[r]
-        if row[stt_col] == "":
+        stt_cell = row[stt_col]
+        if stt_cell == "":
             continue  # blank lines, notes and the footer carry no STT
-        stt = cell_text(row[stt_col])
         label_cell = row[label_col] if label_col is not None else ""
-        item = match_item(stt, label_cell)
+        unit_cell = row[unit_col] if unit_col is not None else ""
+        # what a row's STT, label and unit cells say recurs in every file of a template
+        key = (stt_cell, label_cell, unit_cell)
+        known = memo.get(key)
+        if known is None:
+            stt = cell_text(stt_cell)
+            item = match_item(stt, label_cell)
+            unit = clean(cell_text(unit_cell)).lower() if unit_col is not None else ""
+            known = memo[key] = (stt, item, unit)
+        stt, item, unit = known
         if item is SKIP:
             continue
         if item is None:
             label = clean(cell_text(label_cell))
             rejects.append(reject("unknown_item", name, r + 1, found=f"{stt} {label}".strip()))
             continue
-        text, value = cell_number(book, sheet, r, value_col)
-        if value is None:
-            rejects.append(reject("unparseable_number", name, r + 1, found=text))
-            continue
-        unit = clean(cell_text(row[unit_col])).lower() if unit_col is not None else ""
+        value = row[value_col] if value_col < len(row) else ""
+        if type(value) is float:
+            text = number_text(value)
+        else:
+            text, value = cell_number(book, sheet, r, value_col)
+            if value is None:
+                rejects.append(reject("unparseable_number", name, r + 1, found=text))
+                continue
         cands.append(Candidate(r + 1, item, text, value, unit or item.unit))
-    kept, dupes = duplicate_rule(
-        cands,
-        key=lambda c: c.item.code,
-        value=lambda c: c.value,
-        sheet=name,
-        describe=lambda c: f"{c.item.code} = {c.value_text or '(trống)'}",
-    )
-    rejects.extend(dupes)
-    rejects.sort(key=lambda x: x.row or 0)
-    values = [
-        ValueRow(
-            report_index,
-            name,
-            c.row,
-            "detail",
-            None,
-            who.written,
-            who.code,
-            period_written,
-            period_code,
-            c.item.code,
-            c.value_text,
-            c.value,
-            c.unit,
+    if len({c.item.code for c in cands}) < len(cands):
+        cands, dupes = duplicate_rule(
+            cands,
+            key=lambda c: c.item.code,
+            value=lambda c: c.value,
+            sheet=name,
+            describe=lambda c: f"{c.item.code} = {c.value_text or '(trống)'}",
         )
-        for c in kept
-    ]
+        rejects.extend(dupes)
+    rejects.sort(key=lambda x: x.row or 0)
+    values = ValueColumns(
+        len(cands),
+        {
+            "report_index": report_index,
+            "sheet": name,
+            "row": [c.row for c in cands],
+            "row_role": "detail",
+            "section": None,
+            "agency_written": who.written,
+            "agency_code": who.code,
+            "period_written": period_written,
+            "period_code": period_code,
+            "item_code": [c.item.code for c in cands],
+            "value_text": [c.value_text for c in cands],
+            "value": [c.value for c in cands],
+            "unit": [c.unit for c in cands],
+        },
+    )
     return SheetResult(report, values, rejects, None)

@@ -95,15 +95,21 @@ _VIETNAMESE_LATIN1 = set("ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòó
 _TCVN3_TELLTALES = frozenset(chr(b) for b in _TCVN3_BYTES) - _VIETNAMESE_LATIN1
 
 
+_BEYOND_LATIN1 = re.compile("[^\x00-\xff]")
+_DROP_TELLTALES = str.maketrans(dict.fromkeys(_TCVN3_TELLTALES))
+
+
 def looks_tcvn3(texts) -> bool:
-    """True when the texts carry TCVN3 telltales and no letter beyond Latin-1 (real Unicode)."""
+    """True when the texts carry TCVN3 telltales and no letter beyond Latin-1 (real Unicode).
+
+    Stops at the first text with a letter beyond Latin-1, so a lazy iterable is read no further."""
     telltales = 0
     for t in texts:
-        for ch in t:
-            if ch > "\u00ff":
-                return False
-            if ch in _TCVN3_TELLTALES:
-                telltales += 1
+        if t.isascii():
+            continue
+        if _BEYOND_LATIN1.search(t):
+            return False
+        telltales += len(t) - len(t.translate(_DROP_TELLTALES))
     return telltales >= 2
 
 

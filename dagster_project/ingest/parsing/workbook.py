@@ -9,7 +9,9 @@ import datetime as dt
 import html
 import io
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 import python_calamine
@@ -21,6 +23,8 @@ from .registry import NOT_VALID_IN_PERIOD, UNKNOWN_AGENCY, AgencyRegistry
 from .text import clean, from_tcvn3, looks_tcvn3, match_key, nfc
 
 HEADER_SCAN_ROWS = 60
+# bound of the per-process memos of recurring rows
+_ROW_MEMO_LIMIT = 1 << 16
 
 
 @dataclass(slots=True)
@@ -62,11 +66,12 @@ def read_workbook(data: bytes) -> Workbook | Reject:
         if "password" in text.lower() or "encrypt" in text.lower():
             return reject("encrypted_workbook", None, None)
         return reject("corrupt_workbook", None, None, found=text[:200])
-    sheets = [s for s in sheets if any(c != "" for row in s.rows for c in row)]
+    sheets = [s for s in sheets if any(row.count("") != len(row) for row in s.rows)]
     if not sheets:
         return reject("empty_file", None, None)
     encoding = None
-    sample = [c for s in sheets for row in s.rows[:15] for c in row if isinstance(c, str) and c]
+    # numbers and dates print as ASCII, which tells nothing either way: every cell may join in
+    sample = ("".join(map(str, row)) for s in sheets for row in s.rows[:15])
     if looks_tcvn3(sample):
         encoding = "tcvn3"
         for s in sheets:
@@ -85,19 +90,12 @@ _ERROR_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>(?:<f[^>]*>.*?<
 def _xlsx_error_cells(data: bytes, index: int) -> dict[tuple[int, int], str]:
     """Error cells of one xlsx sheet, keyed by 0-based (row, col); calamine reads them as empty."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
-            if len(sheets) == 1:
-                target = sheets[0]  # the usual single-sheet report: no need to follow the relations
-            else:
-                rids = _SHEET_ENTRY.findall(z.read("xl/workbook.xml"))
-                rels = {}
-                for m in _REL.finditer(z.read("xl/_rels/workbook.xml.rels")):
-                    rid, rel = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
-                    rels[rid] = rel.decode()
-                target = rels[rids[index]].lstrip("/")
-                target = target if target.startswith("xl/") else "xl/" + target
-            xml = z.read(target)
+        members = _plain_zip_members(data)
+        if members is not None:
+            xml = _sheet_xml(list(members), lambda name: _read_member(data, members[name]), index)
+        else:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                xml = _sheet_xml(z.namelist(), z.read, index)
     except Exception:  # noqa: BLE001 - not an xlsx (xls) or an unusual layout: no error cells to recover
         return {}
     if b't="e"' not in xml:
@@ -109,6 +107,60 @@ def _xlsx_error_cells(data: bytes, index: int) -> dict[tuple[int, int], str]:
             col = col * 26 + ch - 64
         cells[(int(m.group(2)) - 1, col - 1)] = html.unescape(m.group(3).decode())
     return cells
+
+
+def _sheet_xml(names: list[str], read, index: int) -> bytes:
+    sheets = [n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+    if len(sheets) == 1:
+        return read(sheets[0])  # the usual single-sheet report: no need to follow the relations
+    rids = _SHEET_ENTRY.findall(read("xl/workbook.xml"))
+    rels = {}
+    for m in _REL.finditer(read("xl/_rels/workbook.xml.rels")):
+        rid, rel = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+        rels[rid] = rel.decode()
+    target = rels[rids[index]].lstrip("/")
+    return read(target if target.startswith("xl/") else "xl/" + target)
+
+
+_EOCD = struct.Struct("<4s4H2LH")
+_CENTRAL = struct.Struct("<4s6H3L5H2L")
+_LOCAL = struct.Struct("<4s5H3L2H")
+
+
+def _plain_zip_members(data: bytes) -> dict[str, tuple[int, int, int, int]] | None:
+    """name -> (method, compressed size, data offset, crc) read straight from the central directory
+    of an ordinary zip (what spreadsheet programs write); None for anything else, which then goes
+    through `zipfile` (zip64, encryption, a comment, prefixed data, an odd header)."""
+    if not data.startswith(b"PK\x03\x04") or len(data) < _EOCD.size:
+        return None
+    sig, disk, cd_disk, n_here, n_total, cd_size, cd_offset, comment = _EOCD.unpack_from(data, len(data) - _EOCD.size)
+    if sig != b"PK\x05\x06" or comment or disk or cd_disk or n_here != n_total or cd_offset + cd_size > len(data):
+        return None
+    members = {}
+    pos = cd_offset
+    for _ in range(n_total):
+        (sig, _v1, _v2, flags, method, _t, _d, crc, comp, _size, n_name, n_extra, n_comment, _disk, _ia, _ea, local) = (
+            _CENTRAL.unpack_from(data, pos)
+        )
+        if sig != b"PK\x01\x02" or flags & 1 or method not in (0, 8) or 0xFFFFFFFF in (comp, _size, local):
+            return None
+        name = data[pos + _CENTRAL.size : pos + _CENTRAL.size + n_name]
+        pos += _CENTRAL.size + n_name + n_extra + n_comment
+        lsig, *_, l_name, l_extra = _LOCAL.unpack_from(data, local)
+        start = local + _LOCAL.size
+        if lsig != b"PK\x03\x04" or data[start : start + l_name] != name:
+            return None
+        members[name.decode("utf-8" if flags & 0x800 else "cp437")] = (method, comp, start + l_name + l_extra, crc)
+    return members if pos == cd_offset + cd_size else None
+
+
+def _read_member(data: bytes, member: tuple[int, int, int, int]) -> bytes:
+    method, comp, start, crc = member
+    raw = data[start : start + comp]
+    out = zlib.decompress(raw, -15) if method == 8 else raw
+    if zlib.crc32(out) != crc:
+        raise zipfile.BadZipFile("CRC mismatch")
+    return out
 
 
 def cell_text(value) -> str:
@@ -150,9 +202,25 @@ class Roles:
     def __init__(self, **patterns: re.Pattern):
         self.patterns = patterns
         self._seen: dict[str, tuple[str, ...]] = {}
+        self._rows: dict[tuple, dict[str, int]] = {}
 
     def __getitem__(self, role: str) -> re.Pattern:
         return self.patterns[role]
+
+    def row_roles(self, row: list) -> dict[str, int]:
+        """role -> column for the labels of one row (do not modify: rows recur, so it is shared)."""
+        key = tuple(row)
+        found = self._rows.get(key)
+        if found is None:
+            if len(self._rows) > _ROW_MEMO_LIMIT:
+                self._rows.clear()
+            found = self._rows[key] = {}
+            for c, value in enumerate(row):
+                if type(value) is str and value:
+                    role = self.role_of(value, found)
+                    if role is not None:
+                        found[role] = c
+        return found
 
     def role_of(self, label: str, taken: dict[str, int]) -> str | None:
         roles = self._seen.get(label)
@@ -170,15 +238,11 @@ def find_header_row(
 ) -> tuple[int, dict[str, int]] | None:
     """First row at or after `start` carrying the labels of the required roles:
     (row index, role -> column)."""
+    needed = set(required)
     for r in range(start, min(len(rows), start + HEADER_SCAN_ROWS)):
-        found: dict[str, int] = {}
-        for c, value in enumerate(rows[r]):
-            if type(value) is str and value:
-                role = roles.role_of(value, found)
-                if role is not None:
-                    found[role] = c
-        if all(role in found for role in required):
-            return r, found
+        found = roles.row_roles(rows[r])
+        if needed <= found.keys():
+            return r, dict(found)
     return None
 
 
@@ -189,18 +253,38 @@ def header_lines(sheet: Sheet, stop: int) -> list[tuple[int, str]]:
         return cached
     lines = []
     for r in range(min(stop, len(sheet.rows))):
-        for value in sheet.rows[r]:
-            kind = type(value)
-            if kind is str:
-                if value:
-                    for part in value.splitlines():
-                        part = clean(part)
-                        if part:
-                            lines.append((r, part))
-            elif kind is float or kind is int:
-                lines.append((r, number_text(value)))
+        row = sheet.rows[r]
+        if bool in map(type, row):
+            texts = _row_lines(row)  # True == 1 as a key, yet a flag is no line while a number is
+        else:
+            key = tuple(row)
+            texts = _LINE_MEMO.get(key)
+            if texts is None:
+                if len(_LINE_MEMO) > _ROW_MEMO_LIMIT:
+                    _LINE_MEMO.clear()
+                texts = _LINE_MEMO[key] = _row_lines(row)
+        lines.extend([(r, t) for t in texts])
     sheet.lines[stop] = lines
     return lines
+
+
+_LINE_MEMO: dict[tuple, tuple[str, ...]] = {}
+
+
+def _row_lines(row: list) -> tuple[str, ...]:
+    """The header lines one row holds: its texts line by line, cleaned, and its numbers."""
+    texts = []
+    for value in row:
+        kind = type(value)
+        if kind is str:
+            if value:
+                for part in value.splitlines():
+                    part = clean(part)
+                    if part:
+                        texts.append(part)
+        elif kind is float or kind is int:
+            texts.append(number_text(value))
+    return tuple(texts)
 
 
 def is_correction(lines: list[tuple[int, str]]) -> bool:
