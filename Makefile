@@ -8,7 +8,7 @@ VENV := .venv
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 RAW_DIR := $(or $(DX_RAW_DIR),raw)
 
-.PHONY: install run test sample docs dagster-ui clean reliability browser
+.PHONY: install run test sample docs dagster-ui clean reliability browser bench
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -54,3 +54,8 @@ reliability: install
 	$(VENV)/bin/python -m pytest -q -p no:warnings tests/bad_input tests/test_crash_safety.py \
 		tests/test_concurrency.py tests/test_determinism.py tests/test_security.py
 	$(VENV)/bin/python -m tests.reliability.crash_trials --trials $(TRIALS)
+
+## The nation-scale benchmark (bench/run_bench.py): ingestion, dbt, gates, publish, incremental, overhead,
+## memory, README queries and scaling in one run; prints a table and writes bench/results.json.
+bench: install
+	$(VENV)/bin/python bench/run_bench.py

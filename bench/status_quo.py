@@ -82,7 +82,7 @@ def main() -> None:
         print(json.dumps(result))
         return
     print(
-        f"read {result['files_read']:,} of {result['files']:,} files (every {args.every}. of {len(everything):,}) "
+        f"read {result['files_read']:,} of {result['files']:,} files (1 in {args.every} of {len(everything):,}) "
         f"into one DataFrame of {result['rows']:,} rows × {result['columns']} columns in {result['seconds']:.1f} s: "
         f"{result['files_per_s']:,.0f} files/s, {result['rows_per_s']:,.0f} rows/s; "
         f"{result['skipped_xls']} legacy .xls skipped (openpyxl cannot read them), {result['failed']} unreadable"

@@ -1,0 +1,76 @@
+"""`make bench` on tiny worlds (`bench/run_bench.py --quick`): every figure lands in results.json with a
+plausible value. Figures only — no timing is asserted; the nation-scale run is `make bench`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_quick_bench_writes_every_figure(tmp_path):
+    out = tmp_path / "results.json"
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run_bench.py"), "--quick", "--out", str(out)]
+        + ["--work-dir", str(tmp_path / "work"), "--status-quo-every", "3"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+        timeout=900,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "goals:" in run.stdout
+    r = json.loads(out.read_text(encoding="utf-8"))
+
+    assert {"command", "machine", "world", "ingestion", "transform", "refresh", "quality_gates", "publish"} <= set(r)
+    assert {"overhead", "memory", "queries", "scaling", "goals"} <= set(r)
+    assert r["machine"]["cpu_count"] >= 1 and r["machine"]["ram_gib"] > 0 and r["machine"]["packages"]["duckdb"]
+    world = r["world"]
+    assert world["communes"] == 4 and world["years"] == 1 and world["files"] > 0 and world["rows"] > 0
+
+    ing = r["ingestion"]
+    assert ing["files"] == world["files"]
+    assert ing["rows"] > 0 and ing["ingest_files_per_s"] > 0 and ing["floor_files_per_s"] > 0
+    sq = r["ingestion"]["status_quo"]
+    assert 0 < sq["files"] < world["files"] and sq["every"] == 3 and sq["rows"] > 0 and sq["files_per_s"] > 0
+    assert sq["files_read"] + sq["skipped_xls"] + sq["failed"] == sq["files"]
+
+    assert r["transform"]["dbt_models_and_seeds_seconds"] > 0 and r["transform"]["one_session_floor_seconds"] > 0
+
+    full, incremental = r["refresh"]["full"], r["refresh"]["incremental"]
+    assert full["published"] and incremental["published"]
+    assert full["files"]["seen"] == world["files"] - 1
+    assert incremental["files"]["seen"] == world["files"] and incremental["files"]["new"] == 1
+    assert {"ingest_raw_files", "dbt_models", "great_expectations_suites", "published_warehouse"} <= set(full["steps"])
+    assert 0 < r["refresh"]["incremental_vs_full"]
+
+    gates = r["quality_gates"]
+    assert gates["gx_seconds"] > 0 and gates["sql_seconds"] > 0 and 0 < gates["share_of_full_refresh"] < 1
+    assert gates["sql_agrees_with_gx"]["same_as_gx"], gates["sql_agrees_with_gx"]["mismatches"]
+    assert gates["sql_agrees_with_gx"]["expectations"] == len(gates["sql_outcomes"]) > 10
+    assert r["publish"]["seconds"] > 0 and 0 < r["publish"]["share_of_full_refresh"] < 1
+
+    assert r["overhead"]["seconds"] > 0 and r["overhead"]["no_change_refresh"]["files"]["new"] == 0
+    assert 100 * 1024**2 < r["memory"]["peak_rss_bytes"] < 64 * 1024**3
+    assert r["memory"]["peak_rss_bytes"] >= r["memory"]["peak_single_process_rss_bytes"] > 0
+
+    assert len(r["queries"]) == 5 and all(q["runs"] >= 10 and q["median_ms"] > 0 for q in r["queries"])
+
+    points = r["scaling"]["points"]
+    assert [p["communes"] for p in points] == [2, 4] and all(p["seconds_per_file"] > 0 for p in points)
+    assert r["scaling"]["loglog_slope"] is not None
+
+    assert set(r["goals"]) == {
+        "ingest_vs_floor",
+        "ingest_vs_status_quo",
+        "dbt_vs_floor",
+        "gates_share_of_refresh",
+        "incremental_vs_full",
+        "peak_rss_gib",
+        "scaling_slope",
+    }
+    assert all(g["value"] is not None and g["met"] in (True, False) for g in r["goals"].values())
