@@ -31,33 +31,35 @@ BENCH_DIR = Path(__file__).resolve().parent
 DBT = str(Path(sys.executable).parent / "dbt")
 
 
-def dbt_project_for(registry: Path, into: Path) -> Path:
-    """A copy of the dbt project whose agency registry also holds the world's own units.
+def town_and_world_registry(world_registry: Path, into: Path) -> Path:
+    """One registry folder for ingestion and dbt alike (`DX_REGISTRY_DIR`): the town's, plus the world's units.
 
-    The town's registry stays (the catalogue names its offices as owners); a synthetic world's
-    units are added beside it, skipping codes the town registry already has (PORTAL).
+    The town's registry stays because the catalogue names its offices (indicator owners, the budget
+    sender TX_TCKH) and the budget scope DUCPHO; a synthetic world's units are added beside it,
+    skipping codes and aliases the town registry already has (PORTAL).
     """
-    project = into / "dbt"
-    shutil.copytree(settings.DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs"))
+    into.mkdir(parents=True, exist_ok=True)
     for name, key in (("ref_agencies.csv", "agency_code"), ("ref_agency_aliases.csv", "alias")):
-        seed = project / "seeds" / name
-        with seed.open(encoding="utf-8", newline="") as f:
+        with (settings.DEFAULT_REGISTRY_DIR / name).open(encoding="utf-8", newline="") as f:
             rows = list(csv.DictReader(f))
         known = {r[key] for r in rows}
-        with (registry / name).open(encoding="utf-8", newline="") as f:
+        with (world_registry / name).open(encoding="utf-8", newline="") as f:
             rows += [r for r in csv.DictReader(f) if r[key] not in known]
-        with seed.open("w", encoding="utf-8", newline="") as f:
-            writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        with (into / name).open("w", encoding="utf-8", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
             writer.writeheader()
             writer.writerows(rows)
-    return project
+    return into
 
 
-def run_dbt(project: Path, warehouse: Path, *args: str) -> float:
-    env = {**os.environ, "DX_WAREHOUSE_DIR": str(warehouse)}
+def run_dbt(registry: Path, warehouse: Path, target: Path, *args: str) -> float:
+    """dbt on the repository's project, reading `registry`; its target and logs kept out of the checkout."""
+    env = {**os.environ, "DX_WAREHOUSE_DIR": str(warehouse), "DX_REGISTRY_DIR": str(registry)}
+    project = settings.DBT_PROJECT_DIR
     started = time.perf_counter()
     subprocess.run(
-        [DBT, *args, "--profiles-dir", str(project), "--project-dir", str(project), "--quiet"],
+        [DBT, *args, "--profiles-dir", str(project), "--project-dir", str(project), "--quiet"]
+        + ["--target-path", str(target), "--log-path", str(target / "logs")],
         env=env,
         cwd=project,
         check=True,
@@ -65,9 +67,10 @@ def run_dbt(project: Path, warehouse: Path, *args: str) -> float:
     return time.perf_counter() - started
 
 
-def floor_in_one_session(project: Path, build_db: Path) -> float:
+def floor_in_one_session(target: Path, build_db: Path) -> float:
     """Seeds then every model's compiled SQL, in dependency order, in one DuckDB connection."""
-    manifest = json.loads((project / "target" / "manifest.json").read_text(encoding="utf-8"))
+    project = settings.DBT_PROJECT_DIR
+    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
     nodes = {k: v for k, v in manifest["nodes"].items() if v["resource_type"] in ("model", "seed")}
     order = TopologicalSorter(
         {k: [d for d in v.get("depends_on", {}).get("nodes", []) if d in nodes] for k, v in nodes.items()}
@@ -78,9 +81,10 @@ def floor_in_one_session(project: Path, build_db: Path) -> float:
             node = nodes[key]
             name = node["alias"] or node["name"]
             if node["resource_type"] == "seed":
-                csv = project / node["original_file_path"]
+                csv_path = project / node["original_file_path"]
                 con.execute(
-                    f'create or replace table main."{name}" as select * from read_csv(?, header = true)', [str(csv)]
+                    f'create or replace table main."{name}" as select * from read_csv(?, header = true)',
+                    [str(csv_path)],
                 )
             else:
                 kind = "view" if node["config"]["materialized"] == "view" else "table"
@@ -95,28 +99,31 @@ def main() -> None:
     parser.add_argument("--years", type=int, default=3)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
-    raw, registry, manifest = world(args.communes, args.offices, args.years, args.workers)
+    raw, world_registry, manifest = world(args.communes, args.offices, args.years, args.workers)
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
+        registry = town_and_world_registry(world_registry, tmp / "registry")
+        target = tmp / "target"
         ingested = tmp / "ingested.duckdb"
         with duckdb.connect(str(ingested)) as con:
             ingest_raw_tree(con, raw, registry, workers=args.workers)
             load_reviews(con, tmp / "no-reviews.csv")  # the refresh loads reviews before dbt; none here
-        project = dbt_project_for(registry, tmp)
-        run_dbt(project, tmp, "parse")
+        run_dbt(registry, tmp, target, "parse")
 
         dbt_dir, floor_dir = tmp / "dbt_run", tmp / "floor"
         for d in (dbt_dir, floor_dir):
             d.mkdir()
             shutil.copyfile(ingested, d / "build.duckdb")
-        dbt_run_s = run_dbt(project, dbt_dir, "build", "--exclude", "resource_type:test", "resource_type:unit_test")
+        dbt_run_s = run_dbt(
+            registry, dbt_dir, target, "build", "--exclude", "resource_type:test", "resource_type:unit_test"
+        )
         shutil.copyfile(ingested, dbt_dir / "build.duckdb")
         print(f"dbt build (models and seeds) {dbt_run_s:.1f} s", file=sys.stderr)
-        dbt_build_s = run_dbt(project, dbt_dir, "build")
+        dbt_build_s = run_dbt(registry, dbt_dir, target, "build")
         print(f"dbt build (with tests) {dbt_build_s:.1f} s", file=sys.stderr)
-        run_dbt(project, floor_dir, "compile")
-        floor_s = floor_in_one_session(project, floor_dir / "build.duckdb")
+        run_dbt(registry, floor_dir, target, "compile")
+        floor_s = floor_in_one_session(target, floor_dir / "build.duckdb")
 
     results = {
         "files": len(manifest["files"]),

@@ -12,6 +12,7 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt"
+DEFAULT_REGISTRY_DIR = PROJECT_ROOT / "registry"
 
 BUILD_DB_NAME = "build.duckdb"
 PUBLISHED_DB_NAME = "dx.duckdb"
@@ -33,8 +34,9 @@ def warehouse_dir() -> Path:
 
 
 def registry_dir() -> Path:
-    """Agency registry CSVs (`DX_REGISTRY_DIR`, default the dbt seeds)."""
-    return _path_from_env("DX_REGISTRY_DIR", DBT_PROJECT_DIR / "seeds")
+    """The agency registry (`DX_REGISTRY_DIR`, default `registry/`): `ref_agencies.csv` and
+    `ref_agency_aliases.csv`, read by ingestion and by dbt's `ref_agencies`/`ref_agency_aliases` models."""
+    return _path_from_env("DX_REGISTRY_DIR", DEFAULT_REGISTRY_DIR)
 
 
 def expectations_dir() -> Path:

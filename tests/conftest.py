@@ -31,7 +31,7 @@ def ingested_sample(sample_world, tmp_path_factory) -> Path:
     raw, _ = sample_world
     db = tmp_path_factory.mktemp("ingest") / "build.duckdb"
     with duckdb.connect(str(db)) as con:
-        ingest_raw_tree(con, raw, settings.DBT_PROJECT_DIR / "seeds")
+        ingest_raw_tree(con, raw, settings.DEFAULT_REGISTRY_DIR)
     return db
 
 

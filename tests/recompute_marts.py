@@ -317,7 +317,8 @@ def _read_csv(path: Path) -> list[dict]:
         return list(csv.DictReader(f))
 
 
-def load_catalogue(seeds: Path) -> Catalogue:
+def load_catalogue(seeds: Path, registry: Path | None = None) -> Catalogue:
+    """The catalogue seeds in `seeds`; the agencies from the registry folder (default: `seeds` too)."""
     agencies = {
         r["agency_code"]: Agency(
             r["agency_code"],
@@ -326,7 +327,7 @@ def load_catalogue(seeds: Path) -> Catalogue:
             _date(r["valid_to"]),
             r["successor_code"] or None,
         )
-        for r in _read_csv(seeds / "ref_agencies.csv")
+        for r in _read_csv((registry or seeds) / "ref_agencies.csv")
     }
     if (seeds / "ref_indicators.csv").exists():
         indicators = {

@@ -14,7 +14,7 @@ from dagster_project import settings
 from dagster_project.ingest.run import ingest_raw_tree
 from tests.conftest import table_checksums
 
-REGISTRY = settings.DBT_PROJECT_DIR / "seeds"
+REGISTRY = settings.DEFAULT_REGISTRY_DIR
 
 
 def _tree_digest(root: Path) -> dict[str, str]:

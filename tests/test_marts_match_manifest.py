@@ -29,6 +29,7 @@ from tests.recompute_marts import (
 
 DXW = str(Path(sys.executable).parent / "dxw")
 SEEDS = settings.DBT_PROJECT_DIR / "seeds"
+REGISTRY = settings.DEFAULT_REGISTRY_DIR
 REL_TOL = 1e-9
 SHOW = 8  # differing rows shown per failure
 
@@ -175,7 +176,7 @@ def _withheld_flags(db: Path) -> list[dict]:
 
 def test_every_indicator_fact_equals_the_value_recomputed_from_the_manifest(published):
     db, manifest = published
-    cat = load_catalogue(SEEDS)
+    cat = load_catalogue(SEEDS, REGISTRY)
     expected = recompute_indicator_values(manifest, cat, withheld_observations(_withheld_flags(db), cat))
     actual = _mart_rows(db, "fct_indicator_values", INDICATOR_KEY, INDICATOR_COLUMNS)
     problems = _diff("fct_indicator_values", expected, actual, INDICATOR_COLUMNS)
@@ -184,7 +185,7 @@ def test_every_indicator_fact_equals_the_value_recomputed_from_the_manifest(publ
 
 def test_every_budget_share_row_equals_the_share_recomputed_from_the_manifest(published):
     db, manifest = published
-    expected = recompute_budget_share(manifest, load_catalogue(SEEDS))
+    expected = recompute_budget_share(manifest, load_catalogue(SEEDS, REGISTRY))
     actual = _mart_rows(db, "fct_budget_share", BUDGET_KEY, BUDGET_COLUMNS)
     problems = _diff("fct_budget_share", expected, actual, BUDGET_COLUMNS)
     assert not problems, "\n" + problems
@@ -192,7 +193,7 @@ def test_every_budget_share_row_equals_the_share_recomputed_from_the_manifest(pu
 
 def test_the_catalogue_seeds_state_the_tables_of_the_rules_page():
     """The recomputation reads the seeds as data; this pins the seeds to the page's own tables."""
-    cat = load_catalogue(SEEDS)
+    cat = load_catalogue(SEEDS, REGISTRY)
     problems = []
     for code, (kind, num, den, minus, agg, applies) in DOC_CATALOGUE.items():
         ind = cat.indicators.get(code)

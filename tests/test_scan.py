@@ -28,7 +28,7 @@ def test_a_link_leading_outside_the_raw_tree_is_quarantined_and_never_read(tmp_p
     secret.write_text("Mã đơn vị;Tên đơn vị\n")
     os.symlink(secret, raw / "2024-10-05" / "link.csv")
     with duckdb.connect(str(tmp_path / "b.duckdb")) as con:
-        ingest_raw_tree(con, raw, settings.DBT_PROJECT_DIR / "seeds")
+        ingest_raw_tree(con, raw, settings.DEFAULT_REGISTRY_DIR)
         state, reason = con.execute("select state, reason_code from ingest_files").fetchone()
         reject = con.execute("select reason_code, message_en from ingest_rejects").fetchone()
     assert (state, reason) == ("quarantined", "outside_raw_tree")

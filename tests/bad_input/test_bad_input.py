@@ -25,7 +25,7 @@ def corpus_world(sample_world, tmp_path_factory) -> tuple[Path, list[Case], dict
     cases = build_corpus(raw, base / "outside")
     db = base / "build.duckdb"
     with duckdb.connect(str(db)) as con:
-        ingest_raw_tree(con, raw, settings.DBT_PROJECT_DIR / "seeds")
+        ingest_raw_tree(con, raw, settings.DEFAULT_REGISTRY_DIR)
     return raw, cases, manifest, db
 
 

@@ -1,4 +1,4 @@
-"""Shared test setup: the registry seeds of the repository and a default arrival date."""
+"""Shared test setup: the agency registry of the repository and a default arrival date."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ import pytest
 
 from dagster_project.ingest.parsing import AgencyRegistry
 
-SEEDS = Path(__file__).resolve().parents[2] / "dbt" / "seeds"
+REGISTRY = Path(__file__).resolve().parents[2] / "registry"
 
 
 @pytest.fixture(scope="session")
 def registry() -> AgencyRegistry:
-    return AgencyRegistry.from_dir(SEEDS)
+    return AgencyRegistry.from_dir(REGISTRY)
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from .conftest import SEEDS
+from .conftest import REGISTRY
 
-with open(SEEDS / "ref_agencies.csv", encoding="utf-8") as f:
+with open(REGISTRY / "ref_agencies.csv", encoding="utf-8") as f:
     AGENCIES = list(csv.DictReader(f))
 UNITS = [a for a in AGENCIES if a["agency_type"] in ("ward", "commune")]
 OFFICE_WRITINGS = {
@@ -116,9 +116,9 @@ def test_portal_codes_resolve_only_in_their_period(registry):
     assert registry.resolve("H55.35.01", "2025-08").reason == "agency_not_valid_in_period"
 
 
-def test_every_contract_agency_and_portal_code_is_in_the_seeds():
+def test_every_contract_agency_and_portal_code_is_in_the_registry():
     codes = {a["agency_code"] for a in AGENCIES}
     assert len(codes) == 32 and {"DUCPHO", "PORTAL", "XA_KHANH_CUONG"} <= codes
-    with open(SEEDS / "ref_agency_aliases.csv", encoding="utf-8") as f:
+    with open(REGISTRY / "ref_agency_aliases.csv", encoding="utf-8") as f:
         portal = [r for r in csv.DictReader(f) if r["alias_type"] == "portal_code"]
     assert len(portal) == 1 + 15 + 5
