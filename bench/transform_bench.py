@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime
 from graphlib import TopologicalSorter
 from pathlib import Path
 
@@ -92,6 +93,30 @@ def floor_in_one_session(target: Path, build_db: Path) -> float:
     return time.perf_counter() - started
 
 
+def dbt_phases(target: Path, started_epoch: float, wall_s: float) -> dict:
+    """Where a dbt run's time went, from its run_results.json: startup (imports, project and manifest
+    loading, before the first node), nodes (first node start to last node end), tail (artifacts,
+    exit), and the ten slowest nodes."""
+    results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))["results"]
+
+    def epoch(stamp: str) -> float:
+        return datetime.fromisoformat(stamp).timestamp()
+
+    spans = []
+    for r in results:
+        stamps = [(epoch(t["started_at"]), epoch(t["completed_at"])) for t in r["timing"] if t.get("started_at")]
+        spans.append((min(a for a, _ in stamps), max(b for _, b in stamps), r["unique_id"], r["execution_time"]))
+    first, last = min(s[0] for s in spans), max(s[1] for s in spans)
+    return {
+        "dbt_startup_seconds": first - started_epoch,
+        "dbt_nodes_seconds": last - first,
+        "dbt_tail_seconds": started_epoch + wall_s - last,
+        "dbt_top_nodes_seconds": {
+            uid.split(".")[-1]: round(t, 3) for _, _, uid, t in sorted(spans, key=lambda s: -s[3])[:10]
+        },
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--communes", type=int, default=3300)
@@ -115,9 +140,11 @@ def main() -> None:
         for d in (dbt_dir, floor_dir):
             d.mkdir()
             shutil.copyfile(ingested, d / "build.duckdb")
+        started_epoch = time.time()
         dbt_run_s = run_dbt(
             registry, dbt_dir, target, "build", "--exclude", "resource_type:test", "resource_type:unit_test"
         )
+        phases = dbt_phases(target, started_epoch, dbt_run_s)
         shutil.copyfile(ingested, dbt_dir / "build.duckdb")
         print(f"dbt build (models and seeds) {dbt_run_s:.1f} s", file=sys.stderr)
         dbt_build_s = run_dbt(registry, dbt_dir, target, "build")
@@ -131,11 +158,17 @@ def main() -> None:
         "dbt_build_with_tests_seconds": dbt_build_s,
         "one_session_floor_seconds": floor_s,
         "dbt_over_floor": dbt_run_s / floor_s,
+        **phases,
     }
     print(f"{'':<44}{'seconds':>10}")
     print(f"{'same compiled SQL in one DuckDB session (floor)':<44}{floor_s:>10.1f}")
     print(f"{'dbt build, models and seeds only':<44}{dbt_run_s:>10.1f}   ({dbt_run_s / floor_s:.2f}x the floor)")
     print(f"{'dbt build, with every test':<44}{dbt_build_s:>10.1f}")
+    print(
+        f"dbt models-only run: startup {phases['dbt_startup_seconds']:.1f} s, nodes {phases['dbt_nodes_seconds']:.1f} s,"
+        f" tail {phases['dbt_tail_seconds']:.1f} s; slowest: "
+        + ", ".join(f"{k} {v:.1f}" for k, v in list(phases["dbt_top_nodes_seconds"].items())[:5])
+    )
     out = BENCH_DIR / "transform_results.json"
     out.write_text(json.dumps(results, indent=2), encoding="utf-8")
     print(f"wrote {out.relative_to(BENCH_DIR.parent)}")

@@ -151,45 +151,19 @@ completeness as (
 
 ),
 
-used_files as (
+-- the files and paths behind each row, sorted and comma-separated; a list sorted once per row is
+-- much cheaper than an ordered string_agg over the area rows' thousands of files
+lineage as (
 
-    select distinct
+    select
         agency_code,
         indicator_code,
         period_code,
-        file_id,
-        raw_path
+        array_to_string(list_sort(list_distinct(list(file_id))), ',') as source_file_ids,
+        array_to_string(list_sort(list_distinct(list(raw_path))), ',') as source_paths
 
     from contributions
     where is_used
-
-),
-
-lineage_files as (
-
-    select
-        agency_code,
-        indicator_code,
-        period_code,
-        {{ dbt.listagg('file_id', "','", 'order by file_id') }} as source_file_ids
-
-    from (select distinct agency_code, indicator_code, period_code, file_id from used_files) as files
-    group by
-        agency_code,
-        indicator_code,
-        period_code
-
-),
-
-lineage_paths as (
-
-    select
-        agency_code,
-        indicator_code,
-        period_code,
-        {{ dbt.listagg('raw_path', "','", 'order by raw_path') }} as source_paths
-
-    from (select distinct agency_code, indicator_code, period_code, raw_path from used_files) as paths
     group by
         agency_code,
         indicator_code,
@@ -222,8 +196,8 @@ final as (
         completeness.period_complete,
         summed.n_source_reports,
         summed.n_withheld,
-        lineage_files.source_file_ids,
-        lineage_paths.source_paths
+        lineage.source_file_ids,
+        lineage.source_paths
 
     from summed
     inner join periods
@@ -234,14 +208,10 @@ final as (
         on summed.agency_code = completeness.agency_code
         and summed.indicator_code = completeness.indicator_code
         and summed.period_code = completeness.period_code
-    inner join lineage_files
-        on summed.agency_code = lineage_files.agency_code
-        and summed.indicator_code = lineage_files.indicator_code
-        and summed.period_code = lineage_files.period_code
-    inner join lineage_paths
-        on summed.agency_code = lineage_paths.agency_code
-        and summed.indicator_code = lineage_paths.indicator_code
-        and summed.period_code = lineage_paths.period_code
+    inner join lineage
+        on summed.agency_code = lineage.agency_code
+        and summed.indicator_code = lineage.indicator_code
+        and summed.period_code = lineage.period_code
     left join targets_by_year
         on summed.indicator_code = targets_by_year.indicator_code
         and case when summed.is_area_total then 'area' else agencies.indicator_level end
