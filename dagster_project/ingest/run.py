@@ -12,12 +12,14 @@ import gc
 import os
 from array import array
 from collections import Counter
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
 import duckdb
+import numpy as np
 
 from dagster_project.ingest import store
 from dagster_project.ingest.parsing import AgencyRegistry, ParsedFile, Reject, ValueRow, parse_file
@@ -76,7 +78,31 @@ def ingest_raw_tree(
     # One read per new or re-stamped file: a worker hashes it and, unless those bytes were parsed
     # before, parses it in the same go. A parse of what turns out to be a duplicate is dropped.
     stale = [f for f in scanned if not f.outside_raw_tree and not _same_stat(known.get(f.path), f)]
-    first = _read_and_parse(raw_root, registry_dir, stale, known, workers)
+    stream = _ValueStream(con, known)
+    try:
+        first = _read_and_parse(raw_root, registry_dir, stale, known, workers, on_batch=stream.add)
+        stream.flush()
+        return _record(con, raw_root, registry_dir, workers, summary, known, scanned, stale, first, stream)
+    except BaseException:
+        if stream.in_transaction:
+            con.execute("rollback")
+        raise
+
+
+def _record(
+    con: duckdb.DuckDBPyConnection,
+    raw_root: Path,
+    registry_dir: Path,
+    workers: int | None,
+    summary: IngestSummary,
+    known: dict[str, _Known],
+    scanned: list[ScannedFile],
+    stale: list[ScannedFile],
+    first: _FirstPass,
+    stream: _ValueStream,
+) -> IngestSummary:
+    """Settle each file's state from the first pass and write it all in the run's one transaction
+    (begun already when value rows were streamed in); the caller rolls back on failure."""
     first_pass = first.files
     hashes: dict[str, str | None] = {}
     touched: set[str] = {f.path for f in stale}
@@ -126,47 +152,52 @@ def ingest_raw_tree(
         elif f.path in touched:
             stat_only.append(f)
     if not to_parse and not restate and not stat_only and not removed:
+        if stream.in_transaction:  # cannot happen: streamed rows belong to new files
+            con.execute("commit")
         summary.states = _state_counts(con)
         return summary
 
-    con.execute("begin transaction")
-    try:
-        store.delete_files(
-            con,
-            [file_id_for(p) for p in removed]
-            + [file_id_for(f.path) for f in to_parse]
-            + [file_id_for(f.path) for f in restate],
+    if not stream.in_transaction:
+        con.execute("begin transaction")
+        stream.in_transaction = True
+    gone = [file_id_for(p) for p in removed] + [file_id_for(f.path) for f in restate]
+    redo = [file_id_for(f.path) for f in to_parse]
+    # the streamed rows of files parsed now are theirs already: only other tables are cleared
+    store.delete_files(con, gone + [fid for fid in redo if fid not in stream.file_ids], store.TABLES)
+    store.delete_files(con, [fid for fid in redo if fid in stream.file_ids], _TABLES_BUT_VALUES)
+    parsed = {
+        f.path: (f, first_pass[f.path][1])
+        for f in to_parse
+        if f.path in first_pass and first_pass[f.path][1] is not None
+    }
+    # rare: a file whose bytes did not change but that became an original (its twin went away)
+    second_pass = [f for f in to_parse if f.path not in parsed]
+    columns = first.columns
+    if second_pass:
+        by_path = {f.path: f for f in second_pass}
+        second = _read_and_parse(raw_root, registry_dir, second_pass, {}, workers, len(columns))
+        columns = columns + second.columns
+        for path, (_, fr) in second.files.items():
+            parsed[path] = (by_path[path], fr)
+    summary.parsed = len(parsed)
+    rows_loaded, rows_rejected = _write_parsed(con, parsed, columns, hashes, stream.file_ids)
+    summary.rows_loaded, summary.rows_rejected = rows_loaded, rows_rejected
+    _write_unparsed(con, restate, hashes, originals)
+    for f in stat_only:
+        con.execute(
+            "update ingest_files set size_bytes = ?, mtime_ns = ? where file_id = ?",
+            [f.size_bytes, f.mtime_ns, file_id_for(f.path)],
         )
-        parsed = {
-            f.path: (f, first_pass[f.path][1])
-            for f in to_parse
-            if f.path in first_pass and first_pass[f.path][1] is not None
-        }
-        # rare: a file whose bytes did not change but that became an original (its twin went away)
-        second_pass = [f for f in to_parse if f.path not in parsed]
-        columns = first.columns
-        if second_pass:
-            by_path = {f.path: f for f in second_pass}
-            second = _read_and_parse(raw_root, registry_dir, second_pass, {}, workers, len(columns))
-            columns = columns + second.columns
-            for path, (_, fr) in second.files.items():
-                parsed[path] = (by_path[path], fr)
-        summary.parsed = len(parsed)
-        rows_loaded, rows_rejected = _write_parsed(con, parsed, columns, hashes)
-        summary.rows_loaded, summary.rows_rejected = rows_loaded, rows_rejected
-        _write_unparsed(con, restate, hashes, originals)
-        for f in stat_only:
-            con.execute(
-                "update ingest_files set size_bytes = ?, mtime_ns = ? where file_id = ?",
-                [f.size_bytes, f.mtime_ns, file_id_for(f.path)],
-            )
-        store.mark_current_versions(con)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
+    store.mark_current_versions(con)
+    con.execute("commit")
+    stream.in_transaction = False
     summary.states = _state_counts(con)
     return summary
+
+
+def _file_name(path: str) -> str:
+    """The last part of a raw-tree path (posix, as the scan writes it): `PurePosixPath(path).name`."""
+    return path.rsplit("/", 1)[-1]
 
 
 def _known_files(con: duckdb.DuckDBPyConnection) -> dict[str, _Known]:
@@ -214,10 +245,13 @@ _worker_root: Path | None = None
 
 # files per task: small enough to spread a few heavy files (the portal's CSVs) over the workers
 _BATCH_FILES = 128
-_VALUE_COLUMNS = store.COLUMNS["ingest_values"]
 _PARSE_GC_THRESHOLD = (50_000, 50, 100)
-# ValueRow field -> ingest_values column, for the fields a value row carries itself
-_FIELD_COLUMNS = tuple((f, "row_number" if f == "row" else f) for f in ValueRow._fields if f != "report_index")
+# ValueRow fields shared by every row of a report (a segment), and field -> column for the others
+_SEGMENT_FIELDS = ("report_index", "sheet", "period_written", "period_code")
+_FIELD_COLUMNS = tuple((f, "row_number" if f == "row" else f) for f in ValueRow._fields if f not in _SEGMENT_FIELDS)
+# per batch: value rows as columns (with `seg`), and the segments they point into
+_BatchValues = tuple[dict[str, list | array], dict[str, list]]
+_TABLES_BUT_VALUES = [t for t in store.TABLES if t != "ingest_values"]
 
 
 def _init_worker(raw_root: Path, registry_dir: Path) -> None:
@@ -251,18 +285,24 @@ class _FileResult(NamedTuple):
 
 
 def _new_columns() -> dict[str, list | array]:
-    cols: dict[str, list | array] = {c: [] for c in _VALUE_COLUMNS}
-    cols["row_number"], cols["value"] = array("i"), array("d")
+    """A batch's value rows: per-row columns, and `seg` pointing into its segments."""
+    cols: dict[str, list | array] = {c: [] for c in store.VALUE_ROW_COLUMNS}
+    cols["row_number"], cols["value"], cols["seg"] = array("i"), array("d"), array("i")
     return cols
+
+
+def _new_segments() -> dict[str, list]:
+    """A batch's segments: what every value row of one report shares (file, report, sheet, period)."""
+    return {c: [] for c in store.VALUE_SEGMENT_COLUMNS}
 
 
 def _hash_and_parse_batch(
     task: tuple[int, list[tuple[str, dt.date, str | None]]],
-) -> tuple[list[tuple[str, str, _FileResult | None]], dict[str, list | array]]:
+) -> tuple[list[tuple[str, str, _FileResult | None]], _BatchValues]:
     """Read each file once: its content hash, and its parse unless these bytes were parsed before."""
     batch, items = task
     assert _worker_registry is not None and _worker_root is not None
-    cols = _new_columns()
+    cols, segs = _new_columns(), _new_segments()
     results = []
     for path, arrival, parsed_hash in items:
         data = read_raw_file(_worker_root, path)
@@ -271,14 +311,14 @@ def _hash_and_parse_batch(
             results.append((path, digest, None))
             continue
         try:
-            pf = parse_file(PurePosixPath(path).name, data, _worker_registry, arrival)
+            pf = parse_file(_file_name(path), data, _worker_registry, arrival)
         except Exception as exc:  # noqa: BLE001 - a parser bug must cost one file, never the run
             pf = _parser_error(exc)
-        results.append((path, digest, _file_result(path, arrival, pf, batch, cols)))
-    return results, cols
+        results.append((path, digest, _file_result(path, arrival, pf, batch, cols, segs)))
+    return results, (cols, segs)
 
 
-def _file_result(path: str, arrival: dt.date, pf: ParsedFile, batch: int, cols: dict) -> _FileResult:
+def _file_result(path: str, arrival: dt.date, pf: ParsedFile, batch: int, cols: dict, segs: dict) -> _FileResult:
     fid = file_id_for(path)
     file_rejects = [pf.quarantine] if pf.quarantine is not None else pf.rejects
     reports = [
@@ -303,14 +343,19 @@ def _file_result(path: str, arrival: dt.date, pf: ParsedFile, batch: int, cols: 
     values = pf.values if isinstance(pf.values, ValueColumns) else ValueColumns.from_rows(list(pf.values))
     n = len(values)
     if n:
-        report_index = values.columns["report_index"]
-        if isinstance(report_index, list):
-            report_ids = [f"{fid}:{i}" for i in range(max(report_index) + 1)]
-            cols["report_id"].extend([report_ids[i] for i in report_index])
+        shared = values.columns
+        if not any(isinstance(shared[f], list) for f in _SEGMENT_FIELDS):
+            # one report: its rows make one segment
+            cols["seg"].extend([len(segs["file_id"])] * n)
+            _add_segment(segs, fid, pf.kind, *(shared[f] for f in _SEGMENT_FIELDS))
         else:
-            cols["report_id"].extend([f"{fid}:{report_index}"] * n)
-        cols["file_id"].extend([fid] * n)
-        cols["kind"].extend([pf.kind] * n)
+            # rows of several reports (sheets): a segment per run of rows sharing all four
+            current = None
+            for key in zip(*(values.column(f) for f in _SEGMENT_FIELDS), strict=True):
+                if key != current:
+                    current = key
+                    _add_segment(segs, fid, pf.kind, *key)
+                cols["seg"].append(len(segs["file_id"]) - 1)
         for field, column in _FIELD_COLUMNS:
             cols[column].extend(values.column(field))
     return _FileResult(
@@ -327,6 +372,17 @@ def _file_result(path: str, arrival: dt.date, pf: ParsedFile, batch: int, cols: 
         start,
         start + n,
     )
+
+
+def _add_segment(
+    segs: dict[str, list], fid: str, kind: str | None, report_index: int, sheet, period_written, period_code
+) -> None:
+    segs["file_id"].append(fid)
+    segs["report_id"].append(f"{fid}:{report_index}")
+    segs["kind"].append(kind)
+    segs["sheet"].append(sheet)
+    segs["period_written"].append(period_written)
+    segs["period_code"].append(period_code)
 
 
 def _parser_error(exc: Exception) -> ParsedFile:
@@ -355,7 +411,7 @@ class _FirstPass:
     columns of every batch the parses point into."""
 
     files: dict[str, tuple[str, _FileResult | None]]
-    columns: list[dict[str, list | array]]
+    columns: list[_BatchValues]
 
 
 def _read_and_parse(
@@ -365,7 +421,9 @@ def _read_and_parse(
     known: dict[str, _Known],
     workers: int | None,
     batches_before: int = 0,
+    on_batch: Callable[[int, list[tuple[str, str, _FileResult | None]], _BatchValues], None] | None = None,
 ) -> _FirstPass:
+    """Hash and parse in batches; `on_batch` sees each batch as it arrives, in order."""
     items = []
     for f in files:
         before = known.get(f.path)
@@ -377,23 +435,98 @@ def _read_and_parse(
     parallel = n_workers > 1 and len(items) >= _PARALLEL_THRESHOLD
     size = min(_BATCH_FILES, -(-len(items) // (n_workers * 4))) if parallel else len(items)
     tasks = [(batches_before + i, items[j : j + size]) for i, j in enumerate(range(0, len(items), size))]
+    first = _FirstPass({}, [])
+
+    def take(results: Iterable[tuple[list, _BatchValues]]) -> None:
+        for (batch, _), (batch_files, values) in zip(tasks, results, strict=True):
+            for path, digest, fr in batch_files:
+                first.files[path] = (digest, fr)
+            first.columns.append(values)
+            if on_batch is not None:
+                on_batch(batch, batch_files, values)
+
     if not parallel:
         _init_worker(raw_root, registry_dir)
         gc_threshold = gc.get_threshold()
         gc.set_threshold(*_PARSE_GC_THRESHOLD)
         try:
-            results = list(map(_hash_and_parse_batch, tasks))
+            take(map(_hash_and_parse_batch, tasks))
         finally:
             gc.set_threshold(*gc_threshold)
     else:
         with ProcessPoolExecutor(
             max_workers=n_workers, initializer=_init_pool_worker, initargs=(raw_root, registry_dir)
         ) as pool:
-            results = list(pool.map(_hash_and_parse_batch, tasks))
-    return _FirstPass(
-        {path: (digest, fr) for batch_files, _ in results for path, digest, fr in batch_files},
-        [cols for _, cols in results],
-    )
+            take(pool.map(_hash_and_parse_batch, tasks))
+    return first
+
+
+class _ValueStream:
+    """Value rows of new files go into ingest_values while the workers still parse, in the run's
+    transaction (begun with the first rows): inserting them all after the last file would keep one
+    core idle. A new file has no rows to replace; if it turns out to be a duplicate, its rows go
+    with its other records. Rows of files seen before wait for the end, when their old rows go."""
+
+    _FLUSH_ROWS = 100_000
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, known: dict[str, _Known]):
+        self.con, self.known = con, known
+        self.in_transaction = False
+        self.file_ids: set[str] = set()  # files whose value rows are in already
+        self._batches: list[_BatchValues] = []
+        self._runs: list[tuple[int, int, int]] = []
+        self._pending = 0
+
+    def add(self, batch: int, batch_files: list[tuple[str, str, _FileResult | None]], values: _BatchValues) -> None:
+        local = len(self._batches)
+        self._batches.append(values)
+        for path, _, fr in batch_files:
+            if fr is None or path in self.known:
+                continue
+            self.file_ids.add(file_id_for(path))
+            if fr.start < fr.end:
+                _add_run(self._runs, local, fr.start, fr.end)
+                self._pending += fr.end - fr.start
+        if self._pending >= self._FLUSH_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._runs:
+            if not self.in_transaction:
+                self.con.execute("begin transaction")
+                self.in_transaction = True
+            store.append_values(self.con, *_gather_values(self._batches, self._runs))
+        self._batches, self._runs, self._pending = [], [], 0
+
+
+def _add_run(runs: list, batch: int, start: int, end: int) -> None:
+    """Extend the last run of value rows when this one follows it in the same batch."""
+    if runs and runs[-1][0] == batch and runs[-1][2] == start:
+        runs[-1] = (batch, runs[-1][1], end)
+    else:
+        runs.append((batch, start, end))
+
+
+def _gather_values(
+    batches: list[_BatchValues], runs: list[tuple[int, int, int]]
+) -> tuple[dict[str, list | np.ndarray], dict[str, list]]:
+    """The value rows of the runs (batch, start, end), in order, and the segments they point into."""
+    rows: dict[str, list | np.ndarray] = {name: [] for name in store.VALUE_ROW_COLUMNS}
+    segments = _new_segments()
+    offsets = []
+    for _, batch_segs in batches:
+        offsets.append(len(segments["file_id"]))
+        for name, target in segments.items():
+            target.extend(batch_segs[name])
+    seg_parts = []
+    for batch, start, end in runs:
+        cols = batches[batch][0]
+        whole = start == 0 and end == len(cols["value"])
+        for name in store.VALUE_ROW_COLUMNS:
+            rows[name].extend(cols[name] if whole else cols[name][start:end])
+        seg_parts.append(np.frombuffer(cols["seg"], dtype=np.intc)[start:end] + offsets[batch])
+    rows["seg"] = np.concatenate(seg_parts) if seg_parts else np.zeros(0, dtype=np.intc)
+    return rows, segments
 
 
 # -- writing -------------------------------------------------------------------------------
@@ -408,19 +541,22 @@ def _state_of(pf: ParsedFile) -> str:
 def _write_parsed(
     con: duckdb.DuckDBPyConnection,
     parsed: dict[str, tuple[ScannedFile, _FileResult]],
-    columns: list[dict[str, list | array]],
+    columns: list[_BatchValues],
     hashes: dict[str, str | None],
+    streamed: set[str],
 ) -> tuple[int, int]:
+    """Files, reports and rejects of the parsed files, and their value rows unless streamed in."""
     files, reports, rejects = [], [], []
-    # the value rows to keep, as runs (batch, start, end): whole batches in the usual case
-    runs: list[list[int]] = []
+    runs: list[tuple[int, int, int]] = []  # value rows still to insert: whole batches, usually
+    n_values = 0
     for path in sorted(parsed):
         f, fr = parsed[path]
+        fid = file_id_for(path)
         files.append(
             (
-                file_id_for(path),
+                fid,
                 path,
-                PurePosixPath(path).name,
+                _file_name(path),
                 hashes[path],
                 f.size_bytes,
                 f.mtime_ns,
@@ -437,21 +573,14 @@ def _write_parsed(
         )
         reports.extend(fr.reports)
         rejects.extend(fr.rejects)
-        if fr.start == fr.end:
-            continue
-        if runs and runs[-1][0] == fr.batch and runs[-1][2] == fr.start:
-            runs[-1][2] = fr.end
-        else:
-            runs.append([fr.batch, fr.start, fr.end])
-    values = _new_columns()
-    for batch, start, end in runs:
-        cols = columns[batch]
-        whole = start == 0 and end == len(cols["value"])
-        for name, target in values.items():
-            target.extend(cols[name] if whole else cols[name][start:end])
+        n_values += fr.n_values
+        if fr.start < fr.end and fid not in streamed:
+            _add_run(runs, fr.batch, fr.start, fr.end)
     store.append_rows(con, "ingest_files", files)
     store.append_rows(con, "ingest_reports", reports)
-    return store.append_columns(con, "ingest_values", values), store.append_rows(con, "ingest_rejects", rejects)
+    if runs:
+        store.append_values(con, *_gather_values(columns, runs))
+    return n_values, store.append_rows(con, "ingest_rejects", rejects)
 
 
 def _write_unparsed(

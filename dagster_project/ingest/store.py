@@ -140,36 +140,51 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
+# ingest_values arrives from the workers in two parts: per-row columns, and per-segment columns
+# (what every row of one report shares), so the shared texts travel once per report, not per row
+VALUE_ROW_COLUMNS = (
+    "row_number",
+    "row_role",
+    "section",
+    "agency_written",
+    "agency_code",
+    "item_code",
+    "value_text",
+    "value",
+    "unit",
+)
+VALUE_SEGMENT_COLUMNS = ("file_id", "report_id", "kind", "sheet", "period_written", "period_code")
+assert set(VALUE_ROW_COLUMNS) | set(VALUE_SEGMENT_COLUMNS) == set(COLUMNS["ingest_values"])
+
+
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     for ddl in TABLES.values():
         con.execute(ddl)
 
 
-def delete_files(con: duckdb.DuckDBPyConnection, file_ids: Sequence[str]) -> None:
+def delete_files(
+    con: duckdb.DuckDBPyConnection, file_ids: Sequence[str], tables: Iterable[str] = tuple(TABLES)
+) -> None:
     """Remove everything recorded for these files (they changed, vanished or became duplicates)."""
     if not file_ids:
         return
     ids = pd.DataFrame({"file_id": list(file_ids)})
     con.register("_gone_ids", ids)
     try:
-        for table in TABLES:
+        for table in tables:
+            if table not in TABLES:
+                raise ValueError(f"not an ingestion table: {table!r}")
             con.execute(f"delete from {table} where file_id in (select file_id from _gone_ids)")
     finally:
         con.unregister("_gone_ids")
 
 
 def append_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Iterable[tuple]) -> int:
-    """Bulk-insert tuples in the table's column order through a registered DataFrame."""
-    columns = COLUMNS[table]
-    frame = pd.DataFrame.from_records(list(rows), columns=list(columns))
-    if frame.empty:
+    """Bulk-insert tuples in the table's column order."""
+    rows = list(rows)
+    if not rows:
         return 0
-    con.register("_incoming", frame)
-    try:
-        con.execute(f"insert into {table} ({', '.join(columns)}) select {', '.join(columns)} from _incoming")
-    finally:
-        con.unregister("_incoming")
-    return len(frame)
+    return append_columns(con, table, dict(zip(COLUMNS[table], map(list, zip(*rows, strict=True)), strict=True)))
 
 
 def append_columns(con: duckdb.DuckDBPyConnection, table: str, values: dict[str, Sequence]) -> int:
@@ -191,7 +206,19 @@ def append_columns(con: duckdb.DuckDBPyConnection, table: str, values: dict[str,
     return n
 
 
+def append_values(con: duckdb.DuckDBPyConnection, rows: dict[str, Sequence], segments: dict[str, Sequence]) -> int:
+    """Bulk-insert ingest_values from per-row columns, `seg` (each row's index into the segments)
+    among them, and per-segment columns (what all rows of one report share), in row order."""
+    seg = _as_array(rows["seg"])
+    values: dict[str, Sequence] = {name: rows[name] for name in VALUE_ROW_COLUMNS}
+    for name in VALUE_SEGMENT_COLUMNS:
+        values[name] = _as_array(segments[name])[seg]  # each row takes its segment's value
+    return append_columns(con, "ingest_values", values)
+
+
 def _as_array(column: Sequence) -> np.ndarray:
+    if isinstance(column, np.ndarray):
+        return column
     if isinstance(column, array):
         return np.frombuffer(column, dtype=np.float64 if column.typecode == "d" else np.intc)
     out = np.empty(len(column), dtype=object)  # strings and None as they are: no inference

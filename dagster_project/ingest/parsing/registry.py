@@ -74,6 +74,7 @@ class AgencyRegistry:
             if kind:
                 self._add(("", key), code)
         self._cache: dict[tuple[str, str], Resolution] = {}
+        self._named: dict[str, tuple[str, ...]] = {}
 
     def _add(self, key: tuple[str, str], code: str) -> None:
         codes = self._index.get(key, ())
@@ -122,7 +123,10 @@ class AgencyRegistry:
         return hit
 
     def _resolve(self, text: str, period_code: str) -> Resolution:
-        named = self.candidates(text)
+        # the units a text names do not depend on the period: a unit's name recurs every period
+        named = self._named.get(text)
+        if named is None:
+            named = self._named[text] = self.candidates(text)
         if not named:
             return Resolution(None, UNKNOWN_AGENCY, ())
         start, end = bounds(period_code)
