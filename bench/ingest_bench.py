@@ -12,6 +12,7 @@ import contextlib
 import io
 import json
 import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -61,15 +62,34 @@ def _bare_read(path: str) -> int:
     return data.count(b"\n")
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the worker processes)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def bare_read_loop(paths: list[str], workers: int) -> float:
-    started = time.perf_counter()
+    return _bare_read_loop(paths, workers)[0]
+
+
+def _bare_read_loop(paths: list[str], workers: int) -> tuple[float, float]:
+    """(wall seconds, CPU seconds over all processes)."""
+    started, cpu = time.perf_counter(), _cpu_seconds()
     if workers <= 1:
         for p in paths:
             _bare_read(p)
     else:
         with ProcessPoolExecutor(workers) as pool:
             list(pool.map(_bare_read, paths, chunksize=max(1, len(paths) // (workers * 8))))
-    return time.perf_counter() - started
+    return time.perf_counter() - started, _cpu_seconds() - cpu
+
+
+def _ingest(raw: Path, registry: Path, workers: int) -> tuple[float, float, int]:
+    """(wall seconds, CPU seconds over all processes, rows) of one ingestion into a fresh database."""
+    with tempfile.TemporaryDirectory() as tmp, duckdb.connect(str(Path(tmp) / "build.duckdb")) as con:
+        started, cpu = time.perf_counter(), _cpu_seconds()
+        summary = ingest_raw_tree(con, raw, registry, workers=workers)
+        return time.perf_counter() - started, _cpu_seconds() - cpu, summary.rows_loaded + summary.rows_rejected
 
 
 def reader_comparison(paths: list[str], sample: int = 300) -> dict[str, float]:
@@ -112,7 +132,7 @@ def main() -> None:
     parser.add_argument("--offices", type=int, default=0)
     parser.add_argument("--years", type=int, default=3)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--repeat", type=int, default=1, help="repeat the floor and the ingestion, report medians")
+    parser.add_argument("--repeat", type=int, default=3, help="repeat the floor and the ingestion, report medians")
     args = parser.parse_args()
 
     raw, registry, manifest = world(args.communes, args.offices, args.years, args.workers)
@@ -123,32 +143,47 @@ def main() -> None:
         f"{args.offices} offices, {args.years} years; {args.workers} worker processes"
     )
 
-    floors, ingests, rows = [], [], 0
+    # floor and ingestion alternate, so a busy neighbour on the machine slows both alike; the CPU
+    # seconds (all processes) are the steadier figure when other work shares the cores
+    floors, ingests, floor_cpus, ingest_cpus, rows = [], [], [], [], 0
     for _ in range(args.repeat):
-        floors.append(bare_read_loop(paths, args.workers))
-        with tempfile.TemporaryDirectory() as tmp, duckdb.connect(str(Path(tmp) / "build.duckdb")) as con:
-            started = time.perf_counter()
-            summary = ingest_raw_tree(con, raw, registry, workers=args.workers)
-            ingests.append(time.perf_counter() - started)
-            rows = summary.rows_loaded + summary.rows_rejected
+        wall, cpu = _bare_read_loop(paths, args.workers)
+        floors.append(wall)
+        floor_cpus.append(cpu)
+        wall, cpu, rows = _ingest(raw, registry, args.workers)
+        ingests.append(wall)
+        ingest_cpus.append(cpu)
     floor_s, ingest_s = statistics.median(floors), statistics.median(ingests)
+    floor_cpu, ingest_cpu = statistics.median(floor_cpus), statistics.median(ingest_cpus)
     readers = reader_comparison(paths)
     results = {
         "files": len(paths),
         "rows": rows,
         "workers": args.workers,
+        "repeat": args.repeat,
         "floor_seconds": floor_s,
         "floor_files_per_s": len(paths) / floor_s,
         "ingest_seconds": ingest_s,
         "ingest_files_per_s": len(paths) / ingest_s,
         "ingest_rows_per_s": rows / ingest_s,
         "ingest_share_of_floor": floor_s / ingest_s,
+        "floor_cpu_seconds": floor_cpu,
+        "ingest_cpu_seconds": ingest_cpu,
+        "ingest_cpu_share_of_floor": floor_cpu / ingest_cpu,
+        "floor_seconds_each": floors,
+        "ingest_seconds_each": ingests,
         "reader_files_per_s": readers,
     }
-    print(f"{'':<28}{'seconds':>10}{'files/s':>12}{'rows/s':>12}")
-    print(f"{'bare read loop (floor)':<28}{floor_s:>10.1f}{len(paths) / floor_s:>12,.0f}{'':>12}")
-    print(f"{'ingestion':<28}{ingest_s:>10.1f}{len(paths) / ingest_s:>12,.0f}{rows / ingest_s:>12,.0f}")
+    print(f"{'':<28}{'seconds':>10}{'files/s':>12}{'rows/s':>12}{'CPU s':>10}")
+    print(f"{'bare read loop (floor)':<28}{floor_s:>10.2f}{len(paths) / floor_s:>12,.0f}{'':>12}{floor_cpu:>10.1f}")
+    print(
+        f"{'ingestion':<28}{ingest_s:>10.2f}{len(paths) / ingest_s:>12,.0f}{rows / ingest_s:>12,.0f}{ingest_cpu:>10.1f}"
+    )
     print(f"ingestion runs at {100 * floor_s / ingest_s:.0f}% of the floor's speed")
+    print(
+        f"CPU seconds, all processes: floor {floor_cpu:.1f}, ingestion {ingest_cpu:.1f} "
+        f"({100 * floor_cpu / ingest_cpu:.0f}%); medians of {args.repeat} run(s)"
+    )
     print("reader comparison (xlsx files/s, one process): " + ", ".join(f"{k} {v:,.0f}" for k, v in readers.items()))
     out = BENCH_DIR / "ingest_results.json"
     out.write_text(json.dumps(results, indent=2), encoding="utf-8")
