@@ -77,7 +77,7 @@ GOALS = {
     "dbt_vs_floor": ("dbt ≤ 1.5× its one-session floor", 1.5, "max"),
     "gates_share_of_refresh": ("quality gates ≤ 20% of the full refresh", 0.20, "max"),
     "incremental_vs_full": ("incremental ≤ 10% of the full refresh", 0.10, "max"),
-    "peak_rss_gib": ("peak memory < 2 GiB (summed RSS of the refresh tree)", 2.0, "max"),
+    "peak_pss_gib": ("peak memory < 2 GiB (summed PSS of the refresh tree)", 2.0, "max"),
     "scaling_slope": ("scaling no worse than linear (log-log slope ≤ 1)", 1.0, "max"),
 }
 
@@ -168,12 +168,18 @@ def linked_copy(src: Path, dst: Path) -> None:
 
 
 class TreeMemory(threading.Thread):
-    """Samples the summed RSS of a process and all its descendants every `interval` seconds."""
+    """Samples the memory of a process and all its descendants every `interval` seconds.
+
+    Two sums: RSS, which counts a page shared by forked workers once per process (an overstatement),
+    and PSS (proportional set size, from /proc/<pid>/smaps_rollup), which splits each shared page
+    among the processes sharing it, so the sum is what the tree really holds in memory.
+    """
 
     def __init__(self, pid: int, interval: float = 0.05) -> None:
         super().__init__(daemon=True)
         self.pid, self.interval = pid, interval
         self.peak_sum = self.peak_one = self.samples = self.most_processes = 0
+        self.peak_pss_sum = 0
         self.done = threading.Event()
 
     def run(self) -> None:
@@ -186,13 +192,15 @@ class TreeMemory(threading.Thread):
                 procs = [root, *root.children(recursive=True)]
             except psutil.NoSuchProcess:
                 return
-            total = 0
+            total = total_pss = 0
             for proc in procs:
                 with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
-                    rss = proc.memory_info().rss
-                    total += rss
-                    self.peak_one = max(self.peak_one, rss)
+                    info = proc.memory_full_info()
+                    total += info.rss
+                    total_pss += info.pss
+                    self.peak_one = max(self.peak_one, info.rss)
             self.peak_sum = max(self.peak_sum, total)
+            self.peak_pss_sum = max(self.peak_pss_sum, total_pss)
             self.most_processes = max(self.most_processes, len(procs))
             self.samples += 1
             self.done.wait(self.interval)
@@ -232,6 +240,7 @@ def refresh(raw: Path, warehouse: Path, registry: Path, label: str) -> dict:
         "files": summary.get("files"),
         "steps": summary.get("steps") or {},
         "peak_rss_bytes": sampler.peak_sum,
+        "peak_pss_bytes": sampler.peak_pss_sum,
         "peak_single_process_rss_bytes": sampler.peak_one,
         "ru_maxrss_bytes": usage.ru_maxrss * 1024,
         "memory_samples": sampler.samples,
@@ -448,10 +457,13 @@ def run(args: argparse.Namespace) -> dict:
     results["memory"] = {
         "peak_rss_bytes": full["peak_rss_bytes"],
         "peak_rss_gib": full["peak_rss_bytes"] / GIB,
+        "peak_pss_bytes": full["peak_pss_bytes"],
+        "peak_pss_gib": full["peak_pss_bytes"] / GIB,
         "peak_single_process_rss_bytes": full["peak_single_process_rss_bytes"],
         "ru_maxrss_bytes": full["ru_maxrss_bytes"],
-        "sampling": "psutil, every 50 ms: the sum of RSS over `dxw refresh` and all its descendants "
-        "(pages forked workers share with their parent count once per process)",
+        "sampling": "psutil, every 50 ms, over `dxw refresh` and all its descendants: the sum of RSS (pages "
+        "forked workers share with their parent count once per process, an overstatement) and the sum of PSS "
+        "(each shared page split among its sharers: what the tree holds; the goal is judged on it)",
         "samples": full["memory_samples"],
         "ru_maxrss_note": "os.wait4's ru_maxrss keeps the high-water mark of the bench process forked before exec "
         "(Linux carries it over exec), so it shows the bench's own size, not the refresh's: not used",
@@ -519,7 +531,7 @@ def run(args: argparse.Namespace) -> dict:
         "dbt_vs_floor": results["transform"]["dbt_over_floor"],
         "gates_share_of_refresh": results["quality_gates"]["share_of_full_refresh"],
         "incremental_vs_full": results["refresh"]["incremental_vs_full"],
-        "peak_rss_gib": results["memory"]["peak_rss_gib"],
+        "peak_pss_gib": results["memory"]["peak_pss_gib"],
         "scaling_slope": results["scaling"]["loglog_slope"],
     }
     results["goals"] = {
@@ -626,9 +638,12 @@ def table(r: dict) -> str:
     lines.append(_row("incremental refresh (one new file)", inc["seconds"], note=note))
     where = "tiny world" if r["options"]["quick"] else "town sample"
     lines.append(_row(f"no-change refresh, {where} (fixed overhead)", r["overhead"]["seconds"]))
-    note = f"largest process {mem['peak_single_process_rss_bytes'] / GIB:.2f} GiB; {mem.get('samples', '?')} samples"
+    note = (
+        f"summed RSS {mem['peak_rss_gib']:.2f} GiB; largest process {mem['peak_single_process_rss_bytes'] / GIB:.2f} "
+        f"GiB; {mem.get('samples', '?')} samples"
+    )
     lines.append(
-        _row("peak memory, full refresh (summed RSS, GiB)", mem["peak_rss_gib"], note=note, seconds_spec=".2f")
+        _row("peak memory, full refresh (summed PSS, GiB)", mem["peak_pss_gib"], note=note, seconds_spec=".2f")
     )
     runs = r["queries"][0]["runs"] if r["queries"] else 0
     lines += ["", f"README queries on the published dx.duckdb (read-only), median of {runs} runs:"]

@@ -57,6 +57,7 @@ def test_quick_bench_writes_every_figure(tmp_path):
     assert r["overhead"]["seconds"] > 0 and r["overhead"]["no_change_refresh"]["files"]["new"] == 0
     assert 100 * 1024**2 < r["memory"]["peak_rss_bytes"] < 64 * 1024**3
     assert r["memory"]["peak_rss_bytes"] >= r["memory"]["peak_single_process_rss_bytes"] > 0
+    assert 0 < r["memory"]["peak_pss_bytes"] <= r["memory"]["peak_rss_bytes"]
 
     assert len(r["queries"]) == 5 and all(q["runs"] >= 10 and q["median_ms"] > 0 for q in r["queries"])
 
@@ -70,7 +71,7 @@ def test_quick_bench_writes_every_figure(tmp_path):
         "dbt_vs_floor",
         "gates_share_of_refresh",
         "incremental_vs_full",
-        "peak_rss_gib",
+        "peak_pss_gib",
         "scaling_slope",
     }
     assert all(g["value"] is not None and g["met"] in (True, False) for g in r["goals"].values())
