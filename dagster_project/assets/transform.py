@@ -1,6 +1,9 @@
 """dbt models as Dagster assets, grouped by layer, downstream of the ingestion tables."""
 
+import shutil
+import time
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from dagster import AssetExecutionContext
@@ -44,3 +47,22 @@ def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
     dbt's node time."""
     with retry_transient_errors(context.retry_number):
         yield from dbt.cli(["build", "--exclude-resource-type", "unit_test"], context=context).stream()
+    prune_run_targets(dbt_project.project_dir / dbt_project.target_path)
+
+
+# dagster-dbt gives every run its own target folder (about 3 MB: manifest, logs, compiled SQL); a
+# daily refresh would pile them up forever. The newest are kept for debugging, and none younger
+# than a day, so a run still going (a second refresh, a backfill) never loses its folder.
+KEEP_RUN_TARGETS = 20
+_MIN_AGE_S = 24 * 3600
+
+
+def prune_run_targets(target: Path, keep: int = KEEP_RUN_TARGETS, min_age_s: float = _MIN_AGE_S) -> list[Path]:
+    """Delete the oldest per-run dbt target folders beyond the newest `keep`; returns what went."""
+    runs = sorted(target.glob("dbt_models-*"), key=lambda p: p.stat().st_mtime, reverse=True)
+    now, removed = time.time(), []
+    for folder in runs[keep:]:
+        if now - folder.stat().st_mtime >= min_age_s:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
