@@ -37,14 +37,8 @@ def content_hash(data: bytes) -> str:
 
 
 def arrival_date_for(rel_parts: tuple[str, ...], mtime_ns: int) -> dt.date:
-    for part in reversed(rel_parts[:-1]):
-        match = _DATE_DIR.match(part)
-        if match:
-            try:
-                return dt.date(int(match[1]), int(match[2]), int(match[3]))
-            except ValueError:
-                continue
-    return dt.datetime.fromtimestamp(mtime_ns / 1e9, tz=dt.UTC).date()
+    dated = _date_of_dir(rel_parts[:-1])
+    return dated if dated is not None else dt.datetime.fromtimestamp(mtime_ns / 1e9, tz=dt.UTC).date()
 
 
 def scan_raw_tree(root: Path) -> list[ScannedFile]:
