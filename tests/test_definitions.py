@@ -22,7 +22,7 @@ def test_definitions_wire_ingestion_dbt_and_publish_in_one_lineage(tmp_path, mon
     assert graph.get(AssetKey("ingest_files")).group_name == "ingest"
 
     checks = {c.name for c in graph.asset_check_keys}
-    assert any(name.startswith("not_null_stg_reports__dx_quarterly") for name in checks)
+    assert any(name.startswith("columns_not_null_stg_reports__dx_quarterly") for name in checks)
 
     assert defs.resolve_job_def("refresh") is not None
     assert defs.resolve_sensor_def("raw_tree_sensor").job_name == "refresh"
