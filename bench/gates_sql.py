@@ -4,7 +4,8 @@ Reads the GX suites in expectations/*.json and translates every expectation type
 SQL query over the same table (or the suite's `frame_sql`), all in one DuckDB session over the build
 database. Each suite's frame is materialised once as a temp table, as GX reads one DataFrame per suite.
 GX's own semantics are kept: nulls are not unexpected values (except for the null checks and the
-column-pair checks), `row_condition` filters rows first, `value_set_from` fills the set from a column.
+column-pair checks), `row_condition` filters rows first. Relationships arrive already computed by the
+suite's `frame_sql` (the `<column>_not_in_<table>` columns), so they run here as the same null checks.
 
     .venv/bin/python bench/gates_sql.py --db warehouse/build.duckdb [--expectations expectations/]
         [--refresh-json out.json]   # a `dxw refresh --json` output: compare pass/fail with what GX said
@@ -62,11 +63,7 @@ def condition_sql(condition) -> str:
 
 
 def _value_set_sql(expectation: dict) -> str:
-    """The allowed values as a SQL list or subquery (`meta.value_set_from` = "table.column")."""
-    source = (expectation.get("meta") or {}).get("value_set_from")
-    if source:
-        table, _, column = source.partition(".")
-        return f"(select distinct {quote(column)} from {quote(table)} where {quote(column)} is not null)"
+    """The allowed values as a SQL list, or "" for an empty set."""
     values = expectation["kwargs"].get("value_set") or []
     return "(" + ", ".join(literal(v) for v in values) + ")" if values else ""
 

@@ -48,7 +48,7 @@ def test_every_dbt_unit_test_passes(published_sample, tmp_path):
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))["results"]
     unit_tests = [r for r in results if r["unique_id"].startswith("unit_test.")]
-    declared = [n for n in json.loads((target / "manifest.json").read_text(encoding="utf-8"))["unit_tests"]]
+    declared = json.loads((target / "manifest.json").read_text(encoding="utf-8"))["unit_tests"]
     assert len(unit_tests) == len(declared) >= 20
     assert {r["status"] for r in unit_tests} == {"pass"}
 
