@@ -8,7 +8,7 @@ VENV := .venv
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 RAW_DIR := $(or $(DX_RAW_DIR),raw)
 
-.PHONY: install run test sample docs dagster-ui clean reliability browser bench
+.PHONY: install run test sample docs dagster-ui clean reliability browser office bench
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -35,7 +35,12 @@ run: sample
 browser:
 	command -v chromium || (apt-get update && apt-get install -y --no-install-recommends chromium)
 
-test: install browser
+## LibreOffice (round-trips agency files, prints the Excel and DOCX reports to PDF) and poppler (PDF to text/PNG).
+office:
+	command -v soffice && command -v pdftoppm || (apt-get update && apt-get install -y --no-install-recommends \
+		libreoffice-calc libreoffice-writer poppler-utils fonts-dejavu-core fonts-liberation)
+
+test: install browser office
 	$(VENV)/bin/python -m pytest
 
 docs: install
