@@ -8,7 +8,7 @@ VENV := .venv
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 RAW_DIR := $(or $(DX_RAW_DIR),raw)
 
-.PHONY: install run test sample docs dagster-ui clean reliability browser office bench
+.PHONY: install run test test-fast lint sample docs dagster-ui clean reliability browser office bench
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -42,6 +42,16 @@ office:
 
 test: install browser office
 	$(VENV)/bin/python -m pytest
+
+## The fast lane: parsers, unit and model tests that need no generated world and no refresh.
+test-fast: install
+	$(VENV)/bin/python -m pytest -m "not pipeline"
+
+## Python (ruff) and SQL (sqlfluff, dbt templater, .sqlfluff) lint; CI runs it before the tests.
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DX_WAREHOUSE_DIR=$$(mktemp -d) $(VENV)/bin/sqlfluff lint dbt/models
 
 docs: install
 	cd dbt && DX_WAREHOUSE_DIR=$(CURDIR)/warehouse ../$(VENV)/bin/dbt docs generate --profiles-dir .

@@ -49,6 +49,17 @@ def table_checksums(con: duckdb.DuckDBPyConnection, tables: list[str] | None = N
 
 DXW = str(Path(sys.executable).parent / "dxw")
 
+# A test that needs a generated world, its ingestion or a published warehouse runs the pipeline: it is left
+# out of the fast lane (`make test-fast`, `pytest -m "not pipeline"`). Modules that run the pipeline some
+# other way say so themselves with `pytestmark = pytest.mark.pipeline`.
+PIPELINE_FIXTURES = {"sample_world", "ingested_sample", "published_sample"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if PIPELINE_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.pipeline)
+
 
 def run_dxw(*args: str, raw: Path, warehouse: Path, **env_overrides: str) -> subprocess.CompletedProcess:
     """`dxw` as a user runs it, in a subprocess, pointed at the given raw tree and warehouse."""

@@ -1,5 +1,7 @@
--- Every clerk subtotal (Cộng I, Cộng II) and total (TỔNG CỘNG) of a current sheet, against the sum we recompute from its rows.
--- Tolerance: half of the sheet's unit, so a figure the clerk rounded to the unit still matches; anything more is a wrong sum.
+-- Every clerk subtotal (Cộng I, Cộng II) and total (TỔNG CỘNG) of a current sheet, against the sum we recompute from
+-- its rows.
+-- Tolerance: half of the sheet's unit, so a figure the clerk rounded to the unit still matches; anything more is a
+-- wrong sum.
 with
 
 budget_rows as (
@@ -28,19 +30,19 @@ recomputed as (
     from clerk_rows
     left join budget_rows
         on
-            clerk_rows.report_id = budget_rows.report_id
-            and clerk_rows.item_code = budget_rows.item_code
-            and (
-                (
-                    clerk_rows.row_role = 'subtotal'
-                    and budget_rows.row_role = 'detail'
-                    and budget_rows.budget_section = clerk_rows.budget_section
-                )
-                or (
-                    clerk_rows.row_role = 'total'
-                    and budget_rows.row_role in ('detail', 'unallocated')
-                )
+        clerk_rows.report_id = budget_rows.report_id
+        and clerk_rows.item_code = budget_rows.item_code
+        and (
+            (
+                clerk_rows.row_role = 'subtotal'
+                and budget_rows.row_role = 'detail'
+                and clerk_rows.budget_section = budget_rows.budget_section
             )
+            or (
+                clerk_rows.row_role = 'total'
+                and budget_rows.row_role in ('detail', 'unallocated')
+            )
+        )
     group by
         clerk_rows.report_id,
         clerk_rows.source_row,
@@ -72,9 +74,9 @@ final as (
     from clerk_rows
     inner join recomputed
         on
-            clerk_rows.report_id = recomputed.report_id
-            and clerk_rows.source_row = recomputed.source_row
-            and clerk_rows.item_code = recomputed.item_code
+        clerk_rows.report_id = recomputed.report_id
+        and clerk_rows.source_row = recomputed.source_row
+        and clerk_rows.item_code = recomputed.item_code
 
 )
 

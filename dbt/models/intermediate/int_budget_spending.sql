@@ -1,4 +1,5 @@
--- Regular and digital-transformation spending per fiscal year, basis and scope, from the detail and unallocated rows only.
+-- Regular and digital-transformation spending per fiscal year, basis and scope, from the detail and unallocated rows
+-- only.
 -- The clerk's subtotal and total rows never enter here: they are only checked, in int_budget_clerk_checks.
 with
 

@@ -75,7 +75,8 @@ members as (
         on unit_rows.agency_code = agencies.agency_code
     inner join periods
         on unit_rows.period_code = periods.period_code
-    where agencies.indicator_level in ('town_office', 'commune_unit')
+    where
+        agencies.indicator_level in ('town_office', 'commune_unit')
         and (
             area_indicators.counts_every_unit
             or area_indicators.applies_to_delimited like '%|' || agencies.indicator_level || '|%'

@@ -10,11 +10,20 @@ indicators as (
 
 final as (
 
-    select indicator_code, numerator_item as item_code from indicators
+    select
+        indicator_code,
+        numerator_item as item_code
+    from indicators
     union all
-    select indicator_code, denominator_item as item_code from indicators
+    select
+        indicator_code,
+        denominator_item as item_code
+    from indicators
     union all
-    select indicator_code, denominator_minus_item as item_code from indicators
+    select
+        indicator_code,
+        denominator_minus_item as item_code
+    from indicators
     where denominator_minus_item is not null
 
 )

@@ -117,7 +117,8 @@ final as (
         on measured.period_code = periods.period_code
     -- a value rejected at ingestion is unknown, not 0: without every item it needs, the
     -- indicator was not received for that unit and period
-    where measured.numerator is not null
+    where
+        measured.numerator is not null
         and measured.denominator is not null
         and (measured.denominator_minus_item is null or measured.excluded_value is not null)
 

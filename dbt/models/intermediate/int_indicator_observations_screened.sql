@@ -42,7 +42,8 @@ withheld_observations as (
     left join indicator_items
         on observations.indicator_code = indicator_items.indicator_code
         and withheld_flags.item_code = indicator_items.item_code
-    where observations.indicator_code = withheld_flags.indicator_code
+    where
+        observations.indicator_code = withheld_flags.indicator_code
         or (withheld_flags.indicator_code is null and indicator_items.item_code is not null)
         or (withheld_flags.indicator_code is null and withheld_flags.item_code is null)
 

@@ -77,8 +77,8 @@ endpoints as (
         previous.period_code as previous_period_code,
         previous.value_pct as previous_value_pct,
         first_observation.value_pct as first_value_pct,
-        {{ dbt.datediff('first_observation.period_end', 'latest.period_end', 'month') }} / 12.0
-        as years_observed
+        {{ dbt.datediff('first_observation.period_end', 'latest.period_end', 'month') }} / 12.0  -- noqa: LT05
+            as years_observed
 
     from series as latest
     inner join series as first_observation
@@ -144,7 +144,7 @@ projected as (
                     100.0,
                     growth.latest_value_pct * power(
                         1 + growth.annual_growth_rate,
-                        {{ dbt.datediff('growth.latest_period_end', 'horizons.horizon_end', 'month') }} / 12.0
+                        {{ dbt.datediff('growth.latest_period_end', 'horizons.horizon_end', 'month') }} / 12.0  -- noqa: LT05
                     )
                 )
         end as projected_pct

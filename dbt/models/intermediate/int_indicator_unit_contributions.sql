@@ -53,8 +53,8 @@ received_within as (
 
     from observations
     inner join periods as coarser
-        on coarser.period_start <= observations.period_start
-        and coarser.period_end >= observations.period_end
+        on observations.period_start >= coarser.period_start
+        and observations.period_end <= coarser.period_end
     inner join indicators
         on observations.indicator_code = indicators.indicator_code
 
@@ -89,7 +89,8 @@ own_contributions as (
     from received_ranked
     inner join agencies
         on received_ranked.agency_code = agencies.agency_code
-    where agencies.valid_from <= received_ranked.period_start
+    where
+        agencies.valid_from <= received_ranked.period_start
         and (
             coalesce(agencies.valid_to, received_ranked.period_end) >= received_ranked.period_end
             or (
@@ -149,8 +150,8 @@ straddled_periods as (
 
     from successions
     inner join periods
-        on periods.period_start < successions.successor_valid_from
-        and periods.period_end >= successions.successor_valid_from
+        on successions.successor_valid_from > periods.period_start
+        and successions.successor_valid_from <= periods.period_end
 
 ),
 
@@ -210,7 +211,7 @@ straddle as (
         received_ranked.raw_path,
         received_ranked.is_used
         and (received_ranked.time_aggregation = 'flow' or successor_received_own.agency_code is null)
-        as is_used,
+            as is_used,
         received_ranked.is_withheld
 
     from received_ranked

@@ -77,7 +77,7 @@ summed as (
         -- a new unit's row whose figures all come from its predecessors
         not is_area_total
         and max(case when is_used and source_agency_code = agency_code then 1 else 0 end) = 0
-        as is_successor_rollup,
+            as is_successor_rollup,
         count(distinct case when is_used then report_id end) as n_source_reports,
         -- withheld observations behind the row: each (unit, reported period) once
         count(distinct case when is_withheld then source_agency_code || '|' || source_period_code end) as n_withheld
@@ -103,8 +103,8 @@ finer_periods_expected as (
 
     from periods as coarser
     inner join periods as finer
-        on finer.period_start >= coarser.period_start
-        and finer.period_end <= coarser.period_end
+        on coarser.period_start <= finer.period_start
+        and coarser.period_end >= finer.period_end
     group by
         coarser.period_code,
         finer.period_type

@@ -1,4 +1,5 @@
--- Every report someone owes: for each rule of ref_submission_rules, each period of its type that ended by the as-of date × each sender that existed then.
+-- Every report someone owes: for each rule of ref_submission_rules, each period of its type that ended by the as-of
+-- date × each sender that existed then.
 -- The as-of date is the latest arrival in the raw tree, never the clock, so reruns agree.
 with
 
@@ -50,9 +51,9 @@ rule_periods as (
     from rules
     inner join periods
         on
-            rules.period_type = periods.period_type
-            and periods.period_start >= rules.valid_from
-            and (rules.valid_to is null or periods.period_end <= rules.valid_to)
+        rules.period_type = periods.period_type
+        and rules.valid_from <= periods.period_start
+        and (rules.valid_to is null or rules.valid_to >= periods.period_end)
     cross join as_of
     where periods.period_end <= as_of.as_of_date
 
@@ -85,18 +86,18 @@ final as (
     from rule_periods
     inner join senders
         on
-            {{ dbt.concat(["'|'", "rule_periods.sender_agency_types", "'|'"]) }}
-            like {{ dbt.concat(["'%|'", "senders.agency_type", "'|%'"]) }}
-            and (rule_periods.sender_agency_code is null or senders.agency_code = rule_periods.sender_agency_code)
-            -- at_period_end: the sender exists on the period's last day; in_period: on any day of it
-            and (senders.valid_from is null or senders.valid_from <= rule_periods.period_end)
-            and (
-                senders.valid_to is null
-                or senders.valid_to >= case
-                    when rule_periods.sender_must_exist = 'in_period' then rule_periods.period_start
-                    else rule_periods.period_end
-                end
-            )
+        {{ dbt.concat(["'|'", "rule_periods.sender_agency_types", "'|'"]) }}
+        like {{ dbt.concat(["'%|'", "senders.agency_type", "'|%'"]) }}
+        and (rule_periods.sender_agency_code is null or rule_periods.sender_agency_code = senders.agency_code)
+        -- at_period_end: the sender exists on the period's last day; in_period: on any day of it
+        and (senders.valid_from is null or rule_periods.period_end >= senders.valid_from)
+        and (
+            senders.valid_to is null
+            or senders.valid_to >= case
+                when rule_periods.sender_must_exist = 'in_period' then rule_periods.period_start
+                else rule_periods.period_end
+            end
+        )
 
 )
 

@@ -82,7 +82,8 @@ final as (
     inner join current_reports
         on all_values.report_id = current_reports.report_id
     -- budget unallocated, subtotal and total rows name no agency by design; a detail row must
-    where all_values.row_role <> 'detail'
+    where
+        all_values.row_role <> 'detail'
         or coalesce(all_values.agency_code, '') <> ''
 
 )

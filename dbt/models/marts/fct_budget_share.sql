@@ -47,7 +47,8 @@ withheld_lines as (
         on flagged_values.report_id = budget_rows.report_id
         and flagged_values.source_row = budget_rows.source_row
         and flagged_values.item_code = budget_rows.item_code
-    where flagged_values.rule_code = 'budget_share_ceiling'
+    where
+        flagged_values.rule_code = 'budget_share_ceiling'
         and flagged_values.is_withheld
 
 ),
@@ -72,8 +73,10 @@ spending as (
 
     select
         *,
-        cast({{ dbt.concat(["cast(fiscal_year as " ~ dbt.type_string() ~ ")", "'-01-01'"]) }} as date) as fiscal_year_start,
-        cast({{ dbt.concat(["cast(fiscal_year as " ~ dbt.type_string() ~ ")", "'-12-31'"]) }} as date) as fiscal_year_end
+        cast({{ dbt.concat(["cast(fiscal_year as " ~ dbt.type_string() ~ ")", "'-01-01'"]) }} as date)
+            as fiscal_year_start,
+        cast({{ dbt.concat(["cast(fiscal_year as " ~ dbt.type_string() ~ ")", "'-12-31'"]) }} as date)
+            as fiscal_year_end
 
     from budget_spending
 
@@ -138,27 +141,28 @@ judged as (
         end as meets_floor,
         -- the clerk's sums are reported on town rows only (docs/indicator-rules.md, mart columns)
         case when spending.scope_type = 'town_budget' then clerk_by_workbook.clerk_total_vnd end as clerk_total_vnd,
-        case when spending.scope_type = 'town_budget' then clerk_by_workbook.clerk_total_matches end as clerk_total_matches,
+        case when spending.scope_type = 'town_budget' then clerk_by_workbook.clerk_total_matches end
+            as clerk_total_matches,
         spending.source_file_ids
 
     from spending
     left join evaluated_floors
         on
-            spending.scope_type = evaluated_floors.scope_type
-            -- a floor in force on any day of the fiscal year judges it; two such evaluated floors
-            -- for one scope type would duplicate the row and fail the key test
-            and evaluated_floors.valid_from <= spending.fiscal_year_end
-            and (evaluated_floors.valid_to is null or evaluated_floors.valid_to >= spending.fiscal_year_start)
+        spending.scope_type = evaluated_floors.scope_type
+        -- a floor in force on any day of the fiscal year judges it; two such evaluated floors
+        -- for one scope type would duplicate the row and fail the key test
+        and spending.fiscal_year_end >= evaluated_floors.valid_from
+        and (evaluated_floors.valid_to is null or spending.fiscal_year_start <= evaluated_floors.valid_to)
     left join clerk_by_workbook
         on
-            spending.reporting_agency_code = clerk_by_workbook.reporting_agency_code
-            and spending.fiscal_year = clerk_by_workbook.fiscal_year
-            and spending.basis = clerk_by_workbook.basis
+        spending.reporting_agency_code = clerk_by_workbook.reporting_agency_code
+        and spending.fiscal_year = clerk_by_workbook.fiscal_year
+        and spending.basis = clerk_by_workbook.basis
     left join withheld_scopes
         on
-            spending.fiscal_year = withheld_scopes.fiscal_year
-            and spending.basis = withheld_scopes.basis
-            and spending.scope_code = withheld_scopes.scope_code
+        spending.fiscal_year = withheld_scopes.fiscal_year
+        and spending.basis = withheld_scopes.basis
+        and spending.scope_code = withheld_scopes.scope_code
 
 ),
 

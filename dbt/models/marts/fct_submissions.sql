@@ -30,9 +30,9 @@ matched as (
     from expected
     left join received
         on
-            expected.agency_code = received.agency_code
-            and expected.report_kind = received.report_kind
-            and expected.period_code = received.period_code
+        expected.agency_code = received.agency_code
+        and expected.report_kind = received.report_kind
+        and expected.period_code = received.period_code
 
 ),
 
@@ -46,7 +46,7 @@ judged as (
             else 'late'
         end as status,
         -- days past the due day to the first arrival, or to the as-of date while still missing
-        {{ dbt.datediff('due_date', 'coalesce(first_arrival_date, as_of_date)', 'day') }} as days_past_due
+        {{ dbt.datediff('due_date', 'coalesce(first_arrival_date, as_of_date)', 'day') }} as days_past_due  -- noqa: LT05
 
     from matched
 

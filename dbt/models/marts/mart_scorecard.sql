@@ -49,7 +49,8 @@ scorecard_rows as (
     cross join as_of
     inner join indicators
         on '|' || indicators.applies_to || '|' like '%|' || agencies.indicator_level || '|%'
-    where agencies.valid_from <= as_of.as_of_date
+    where
+        agencies.valid_from <= as_of.as_of_date
         and coalesce(agencies.valid_to, as_of.as_of_date) >= as_of.as_of_date
 
 ),

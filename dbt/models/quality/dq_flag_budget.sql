@@ -49,14 +49,15 @@ unit_lines as (
         case when budget_values.item_code in ('DX_EST', 'REG_EST') then 'estimate' else 'actual' end as basis,
         max(case when budget_values.item_code in ('DX_EST', 'DX_ACT') then budget_values.item_code end) as dx_item_code,
         sum(case when budget_values.item_code in ('DX_EST', 'DX_ACT') then budget_values.value_as_written end)
-        as dx_value,
+            as dx_value,
         sum(case when budget_values.item_code in ('REG_EST', 'REG_ACT') then budget_values.value_as_written end)
-        as regular_value
+            as regular_value
 
     from budget_values
     inner join reports
         on budget_values.report_id = reports.report_id
-    where budget_values.row_role = 'detail'
+    where
+        budget_values.row_role = 'detail'
         and coalesce(budget_values.agency_code, '') <> ''
         and budget_values.item_code in ('DX_EST', 'REG_EST', 'DX_ACT', 'REG_ACT')
     group by
@@ -99,7 +100,8 @@ budget_share_ceiling as (
     from unit_lines
     inner join rules
         on rules.rule_code = 'budget_share_ceiling'
-    where unit_lines.regular_value > 0
+    where
+        unit_lines.regular_value > 0
         and 100.0 * unit_lines.dx_value > rules.threshold * unit_lines.regular_value
 
 ),
@@ -120,17 +122,29 @@ clerk_total_mismatch as (
         clerk_checks.sheet_name,
         clerk_checks.source_row,
         true as is_current_version,
-        'Dòng ' || case when clerk_checks.row_role = 'total' then 'tổng cộng' else 'cộng mục ' || clerk_checks.budget_section end
+        'Dòng '
+        || case
+            when clerk_checks.row_role = 'total' then 'tổng cộng' else 'cộng mục ' || clerk_checks.budget_section
+        end
         || ' (' || clerk_checks.item_code || ') ghi '
         || cast(clerk_rows.value_as_written as {{ dbt.type_string() }}) || ' ' || clerk_rows.unit_as_written
         || ', tổng các dòng là '
-        || cast(cast(clerk_checks.recomputed_value_vnd / clerk_rows.unit_factor as double precision) as {{ dbt.type_string() }})
+        || cast(
+            cast(
+                clerk_checks.recomputed_value_vnd / clerk_rows.unit_factor as double precision
+            ) as {{ dbt.type_string() }}
+        )
         || ' ' || clerk_rows.unit_as_written || '.' as reason_vi,
-        'The clerk''s ' || case when clerk_checks.row_role = 'total' then 'total' else 'subtotal ' || clerk_checks.budget_section end
+        'The clerk''s '
+        || case when clerk_checks.row_role = 'total' then 'total' else 'subtotal ' || clerk_checks.budget_section end
         || ' (' || clerk_checks.item_code || ') says '
         || cast(clerk_rows.value_as_written as {{ dbt.type_string() }}) || ' ' || clerk_rows.unit_as_written
         || '; its rows sum to '
-        || cast(cast(clerk_checks.recomputed_value_vnd / clerk_rows.unit_factor as double precision) as {{ dbt.type_string() }})
+        || cast(
+            cast(
+                clerk_checks.recomputed_value_vnd / clerk_rows.unit_factor as double precision
+            ) as {{ dbt.type_string() }}
+        )
         || ' ' || clerk_rows.unit_as_written || '.' as reason_en
 
     from clerk_checks

@@ -46,7 +46,7 @@ observed as (
         observations.numerator,
         observations.denominator,
         case when observations.denominator <> 0 then 100.0 * observations.numerator / observations.denominator end
-        as value_pct,
+            as value_pct,
         agencies.indicator_level,
         '|' || indicators.applies_to || '|' like '%|' || agencies.indicator_level || '|%' as applies_to_level,
         indicators.source_kind,
@@ -137,11 +137,13 @@ scored as (
         peer_spreads.median_absolute_deviation,
         case
             when peer_spreads.median_absolute_deviation > 0
-                then 0.6745 * (peer_deviations.value_pct - peer_deviations.median_pct)
-                / peer_spreads.median_absolute_deviation
+                then
+                    0.6745 * (peer_deviations.value_pct - peer_deviations.median_pct)
+                    / peer_spreads.median_absolute_deviation
             when peer_spreads.mean_absolute_deviation > 0
-                then (peer_deviations.value_pct - peer_deviations.median_pct)
-                / (1.253314 * peer_spreads.mean_absolute_deviation)
+                then
+                    (peer_deviations.value_pct - peer_deviations.median_pct)
+                    / (1.253314 * peer_spreads.mean_absolute_deviation)
         end as modified_z
 
     from peer_deviations
@@ -169,7 +171,7 @@ own_previous as (
     inner join observed as previous_obs
         on current_obs.agency_code = previous_obs.agency_code
         and current_obs.indicator_code = previous_obs.indicator_code
-        and previous_obs.period_end < current_obs.period_start
+        and current_obs.period_start > previous_obs.period_end
     where previous_obs.value_pct is not null
 
 ),
@@ -226,14 +228,20 @@ percent_as_count as (
         || ' chỉ bằng ' || cast(round(observed.value_pct, 2) as {{ dbt.type_string() }})
         || '% mẫu số ' || cast(observed.denominator as {{ dbt.type_string() }})
         || ', trong khi tỷ lệ kỳ vọng ('
-        || case when expected_shares.expected_from = 'own_previous' then 'kỳ trước của đơn vị' else 'trung vị đơn vị cùng cấp' end
+        || case
+            when expected_shares.expected_from = 'own_previous' then 'kỳ trước của đơn vị' else
+                'trung vị đơn vị cùng cấp'
+        end
         || ') là ' || cast(round(expected_shares.expected_pct, 1) as {{ dbt.type_string() }})
         || '%: có thể đã nhập tỷ lệ phần trăm thay cho số lượng.' as reason_vi,
         'The figure ' || cast(observed.numerator as {{ dbt.type_string() }}) || ' in ' || observed.numerator_item
         || ' is only ' || cast(round(observed.value_pct, 2) as {{ dbt.type_string() }})
         || '% of the denominator ' || cast(observed.denominator as {{ dbt.type_string() }})
         || ' where the expected share ('
-        || case when expected_shares.expected_from = 'own_previous' then 'the unit''s previous report' else 'the peers'' median' end
+        || case
+            when expected_shares.expected_from = 'own_previous' then 'the unit''s previous report' else
+                'the peers'' median'
+        end
         || ') is ' || cast(round(expected_shares.expected_pct, 1) as {{ dbt.type_string() }})
         || '%: a percentage was probably typed where a count was asked.' as reason_en
 
@@ -244,7 +252,8 @@ percent_as_count as (
         and observed.period_code = expected_shares.period_code
     inner join rules
         on rules.rule_code = 'percent_as_count'
-    where observed.numerator >= 1
+    where
+        observed.numerator >= 1
         and observed.numerator <= rules.threshold_2
         and observed.value_pct < rules.threshold * expected_shares.expected_pct
 
@@ -276,7 +285,8 @@ peer_outlier as (
     -- indicators (a quarter's inspections, records, connected reports) are shares of a handful of cases or of
     -- one office's workload and differ between units for honest reasons; an area-only indicator's unit
     -- figures are yes/no answers
-    where observed.source_kind = 'society_survey'
+    where
+        observed.source_kind = 'society_survey'
         and observed.applies_to_level
         and scored.n_peers >= rules.threshold_2
         and abs(scored.modified_z) > rules.threshold

@@ -40,7 +40,8 @@ report_items as (
     from current_values
     inner join periods
         on current_values.period_code = periods.period_code
-    where current_values.row_role = 'detail'
+    where
+        current_values.row_role = 'detail'
         and current_values.report_kind <> 'budget'
 
 ),
@@ -93,7 +94,7 @@ previous_reports as (
     inner join unit_reports as earlier
         on unit_reports.agency_code = earlier.agency_code
         and unit_reports.report_kind = earlier.report_kind
-        and earlier.period_end < unit_reports.period_start
+        and unit_reports.period_start > earlier.period_end
 
 ),
 
@@ -112,7 +113,8 @@ equal_items as (
         on previous_reports.previous_report_id = previous_items.report_id
         and previous_reports.agency_code = previous_items.agency_code
         and this_items.item_code = previous_items.item_code
-    where previous_reports.recency = 1
+    where
+        previous_reports.recency = 1
         and this_items.value_as_written = previous_items.value_as_written
     group by
         previous_reports.report_id,
@@ -152,7 +154,8 @@ final as (
         and unit_reports.agency_code = equal_items.agency_code
     inner join rules
         on rules.rule_code = 'repeated_figures'
-    where equal_items.n_equal = unit_reports.n_items
+    where
+        equal_items.n_equal = unit_reports.n_items
         and previous_reports.previous_n_items = unit_reports.n_items
         and unit_reports.n_nonzero >= rules.threshold
 

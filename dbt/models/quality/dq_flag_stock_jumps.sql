@@ -49,7 +49,8 @@ stock_items as (
         denominator_item as item_code
 
     from indicators
-    where time_aggregation = 'stock'
+    where
+        time_aggregation = 'stock'
         and source_kind = 'society_survey'
         and denominator_item <> 'UNIT_COUNT'
 
@@ -138,7 +139,7 @@ previous_values as (
     inner join trusted_values
         on stock_values.agency_code = trusted_values.agency_code
         and stock_values.item_code = trusted_values.item_code
-        and trusted_values.period_end < stock_values.period_start
+        and stock_values.period_start > trusted_values.period_end
 
 ),
 
@@ -160,13 +161,29 @@ final as (
         'Mục ' || stock_values.item_code || ' là ' || cast(stock_values.value_as_written as {{ dbt.type_string() }})
         || ', kỳ ' || previous_values.previous_period_code || ' là '
         || cast(previous_values.previous_value as {{ dbt.type_string() }}) || ': thay đổi '
-        || cast(round(100.0 * (stock_values.value_as_written - previous_values.previous_value) / previous_values.previous_value, 1) as {{ dbt.type_string() }})
+        || cast(
+            round(
+                100.0
+                * (stock_values.value_as_written - previous_values.previous_value)
+                / previous_values.previous_value,
+                1
+            ) as {{ dbt.type_string() }}
+        )
         || '%, vượt ngưỡng ' || cast(round(100 * rules.threshold, 0) as {{ dbt.type_string() }}) || '%.' as reason_vi,
         'Item ' || stock_values.item_code || ' is ' || cast(stock_values.value_as_written as {{ dbt.type_string() }})
         || ', in ' || previous_values.previous_period_code || ' it was '
         || cast(previous_values.previous_value as {{ dbt.type_string() }}) || ': a change of '
-        || cast(round(100.0 * (stock_values.value_as_written - previous_values.previous_value) / previous_values.previous_value, 1) as {{ dbt.type_string() }})
-        || '%, beyond the ' || cast(round(100 * rules.threshold, 0) as {{ dbt.type_string() }}) || '% threshold.' as reason_en
+        || cast(
+            round(
+                100.0
+                * (stock_values.value_as_written - previous_values.previous_value)
+                / previous_values.previous_value,
+                1
+            ) as {{ dbt.type_string() }}
+        )
+        || '%, beyond the '
+        || cast(round(100 * rules.threshold, 0) as {{ dbt.type_string() }})
+        || '% threshold.' as reason_en
 
     from stock_values
     inner join previous_values
@@ -176,7 +193,8 @@ final as (
         and previous_values.recency = 1
     inner join rules
         on rules.rule_code = 'stock_jump'
-    where previous_values.previous_value > 0
+    where
+        previous_values.previous_value > 0
         and abs(stock_values.value_as_written - previous_values.previous_value)
         > rules.threshold * previous_values.previous_value
 

@@ -10,19 +10,19 @@ with
 
 reviews as (
 
-{%- if reviews_exist %}
+    {%- if reviews_exist %}
 
     select * from {{ reviews_relation }}
 {%- else %}
 
-    select
-        cast(null as {{ dbt.type_string() }}) as flag_id,
-        cast(null as {{ dbt.type_string() }}) as reviewed_by,
-        cast(null as {{ dbt.type_timestamp() }}) as reviewed_at,
-        cast(null as {{ dbt.type_string() }}) as decision,
-        cast(null as {{ dbt.type_string() }}) as note
-    where 1 = 0
-{%- endif %}
+        select
+            cast(null as {{ dbt.type_string() }}) as flag_id,
+            cast(null as {{ dbt.type_string() }}) as reviewed_by,
+            cast(null as {{ dbt.type_timestamp() }}) as reviewed_at,
+            cast(null as {{ dbt.type_string() }}) as decision,
+            cast(null as {{ dbt.type_string() }}) as note
+        where 1 = 0
+    {%- endif %}
 
 ),
 
