@@ -8,7 +8,7 @@ VENV := .venv
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 RAW_DIR := $(or $(DX_RAW_DIR),raw)
 
-.PHONY: install run test sample docs dagster-ui clean reliability browser office bench
+.PHONY: install run test sample docs analyst-clients dagster-ui clean reliability browser office bench
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -40,7 +40,17 @@ office:
 	command -v soffice && command -v pdftoppm || (apt-get update && apt-get install -y --no-install-recommends \
 		libreoffice-calc libreoffice-writer poppler-utils fonts-dejavu-core fonts-liberation)
 
-test: install browser office
+## The DuckDB clients analysts have (the registry's duckdb-cli, a duckdb<2 Python package), in their own
+## environment: tests/test_analyst_clients.py runs the README's queries with them on the published file.
+ANALYST_CLIENTS := .tools/analyst-clients
+$(ANALYST_CLIENTS)/.installed: $(UV)
+	$(UV) venv --quiet --allow-existing --python $(PYTHON) $(ANALYST_CLIENTS)
+	$(UV) pip install --quiet --python $(ANALYST_CLIENTS)/bin/python "duckdb-cli<2" "duckdb<2"
+	touch $@
+
+analyst-clients: $(ANALYST_CLIENTS)/.installed
+
+test: install browser office analyst-clients
 	$(VENV)/bin/python -m pytest
 
 docs: install
