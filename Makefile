@@ -53,8 +53,19 @@ analyst-clients: $(ANALYST_CLIENTS)/.installed
 test: install browser office analyst-clients
 	$(VENV)/bin/python -m pytest
 
+## The dbt documentation site as one self-contained page (manifest and catalog inside) that a browser opens
+## from disk; dbt's index.html would need a web server to load them. DOCS_DIR: where it goes. The column
+## types come from the build database; before the first `make run` the page has everything but them.
+DOCS_DIR ?= $(CURDIR)/dbt/target
+DOCS_WAREHOUSE := $(abspath $(or $(DX_WAREHOUSE_DIR),warehouse))
 docs: install
-	cd dbt && DX_WAREHOUSE_DIR=$(CURDIR)/warehouse ../$(VENV)/bin/dbt docs generate --profiles-dir .
+	@if [ -f $(DOCS_WAREHOUSE)/build.duckdb ]; then wh=$(DOCS_WAREHOUSE); catalog=; else \
+		echo "no build database at $(DOCS_WAREHOUSE) yet (make run): documenting the models without column types"; \
+		wh=$$(mktemp -d); catalog=--empty-catalog; fi; \
+	cd dbt && DX_WAREHOUSE_DIR=$$wh ../$(VENV)/bin/dbt docs generate --static $$catalog --profiles-dir . \
+		--target-path $(abspath $(DOCS_DIR)); status=$$?; \
+	if [ -n "$$catalog" ]; then rm -rf "$$wh"; fi; exit $$status
+	@echo "dbt docs: open file://$(abspath $(DOCS_DIR))/static_index.html"
 
 dagster-ui: install
 	$(VENV)/bin/dagster dev -m dagster_project.definitions -h 127.0.0.1 -p 3000
