@@ -8,7 +8,7 @@ VENV := .venv
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 RAW_DIR := $(or $(DX_RAW_DIR),raw)
 
-.PHONY: install run test sample docs analyst-clients dagster-ui clean reliability browser office bench
+.PHONY: install run test sample docs notebook analyst-clients dagster-ui clean reliability browser office bench
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -50,7 +50,7 @@ $(ANALYST_CLIENTS)/.installed: $(UV)
 
 analyst-clients: $(ANALYST_CLIENTS)/.installed
 
-test: install browser office analyst-clients
+test: install browser office analyst-clients $(KERNEL_SPEC)
 	$(VENV)/bin/python -m pytest
 
 ## The dbt documentation site as one self-contained page (manifest and catalog inside) that a browser opens
@@ -66,6 +66,20 @@ docs: install
 		--target-path $(abspath $(DOCS_DIR)); status=$$?; \
 	if [ -n "$$catalog" ]; then rm -rf "$$wh"; fi; exit $$status
 	@echo "dbt docs: open file://$(abspath $(DOCS_DIR))/static_index.html"
+
+## The notebook's Jupyter kernel, "ducpho-dx" (notebooks/scorecard.ipynb names it): this project's .venv.
+## The tests use the copy inside .venv; `make notebook` also registers it for this user, so any Jupyter
+## client (JupyterLab, Notebook, VS Code) finds it.
+KERNEL := ducpho-dx
+KERNEL_DISPLAY := Python 3 (ducpho-dx .venv)
+KERNEL_SPEC := $(VENV)/share/jupyter/kernels/$(KERNEL)/kernel.json
+$(KERNEL_SPEC): $(VENV)/.installed
+	$(VENV)/bin/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "$(KERNEL_DISPLAY)"
+
+notebook: $(KERNEL_SPEC)
+	$(VENV)/bin/python -m ipykernel install --user --name $(KERNEL) --display-name "$(KERNEL_DISPLAY)"
+	@echo "Open notebooks/scorecard.ipynb in any Jupyter client; it starts on the kernel '$(KERNEL_DISPLAY)'."
+	@echo 'It reads warehouse/dx.duckdb (make run publishes it), or $$DX_WAREHOUSE_DIR/dx.duckdb if set for Jupyter.'
 
 dagster-ui: install
 	$(VENV)/bin/dagster dev -m dagster_project.definitions -h 127.0.0.1 -p 3000
