@@ -50,6 +50,20 @@ $(ANALYST_CLIENTS)/.installed: $(UV)
 
 analyst-clients: $(ANALYST_CLIENTS)/.installed
 
+## The notebook's Jupyter kernel, "ducpho-dx" (notebooks/scorecard.ipynb names it): this project's .venv.
+## The tests use the copy inside .venv; `make notebook` also registers it for this user, so any Jupyter
+## client (JupyterLab, Notebook, VS Code) finds it.
+KERNEL := ducpho-dx
+KERNEL_DISPLAY := Python 3 (ducpho-dx .venv)
+KERNEL_SPEC := $(VENV)/share/jupyter/kernels/$(KERNEL)/kernel.json
+$(KERNEL_SPEC): $(VENV)/.installed
+	$(VENV)/bin/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "$(KERNEL_DISPLAY)"
+
+notebook: $(KERNEL_SPEC)
+	$(VENV)/bin/python -m ipykernel install --user --name $(KERNEL) --display-name "$(KERNEL_DISPLAY)"
+	@echo "Open notebooks/scorecard.ipynb in any Jupyter client; it starts on the kernel '$(KERNEL_DISPLAY)'."
+	@echo 'It reads warehouse/dx.duckdb (make run publishes it), or $$DX_WAREHOUSE_DIR/dx.duckdb if set for Jupyter.'
+
 test: install browser office analyst-clients $(KERNEL_SPEC)
 	$(VENV)/bin/python -m pytest
 
@@ -66,20 +80,6 @@ docs: install
 		--target-path $(abspath $(DOCS_DIR)); status=$$?; \
 	if [ -n "$$catalog" ]; then rm -rf "$$wh"; fi; exit $$status
 	@echo "dbt docs: open file://$(abspath $(DOCS_DIR))/static_index.html"
-
-## The notebook's Jupyter kernel, "ducpho-dx" (notebooks/scorecard.ipynb names it): this project's .venv.
-## The tests use the copy inside .venv; `make notebook` also registers it for this user, so any Jupyter
-## client (JupyterLab, Notebook, VS Code) finds it.
-KERNEL := ducpho-dx
-KERNEL_DISPLAY := Python 3 (ducpho-dx .venv)
-KERNEL_SPEC := $(VENV)/share/jupyter/kernels/$(KERNEL)/kernel.json
-$(KERNEL_SPEC): $(VENV)/.installed
-	$(VENV)/bin/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "$(KERNEL_DISPLAY)"
-
-notebook: $(KERNEL_SPEC)
-	$(VENV)/bin/python -m ipykernel install --user --name $(KERNEL) --display-name "$(KERNEL_DISPLAY)"
-	@echo "Open notebooks/scorecard.ipynb in any Jupyter client; it starts on the kernel '$(KERNEL_DISPLAY)'."
-	@echo 'It reads warehouse/dx.duckdb (make run publishes it), or $$DX_WAREHOUSE_DIR/dx.duckdb if set for Jupyter.'
 
 dagster-ui: install
 	$(VENV)/bin/dagster dev -m dagster_project.definitions -h 127.0.0.1 -p 3000
