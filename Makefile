@@ -8,7 +8,7 @@ VENV := .venv
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 RAW_DIR := $(or $(DX_RAW_DIR),raw)
 
-.PHONY: install run test test-fast lint sample docs dagster-ui clean reliability browser office bench
+.PHONY: install run test test-fast lint sample docs notebook analyst-clients dagster-ui clean reliability browser office bench
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -40,7 +40,31 @@ office:
 	command -v soffice && command -v pdftoppm || (apt-get update && apt-get install -y --no-install-recommends \
 		libreoffice-calc libreoffice-writer poppler-utils fonts-dejavu-core fonts-liberation)
 
-test: install browser office
+## The DuckDB clients analysts have (the registry's duckdb-cli, a duckdb<2 Python package), in their own
+## environment: tests/test_analyst_clients.py runs the README's queries with them on the published file.
+ANALYST_CLIENTS := .tools/analyst-clients
+$(ANALYST_CLIENTS)/.installed: $(UV)
+	$(UV) venv --quiet --allow-existing --python $(PYTHON) $(ANALYST_CLIENTS)
+	$(UV) pip install --quiet --python $(ANALYST_CLIENTS)/bin/python "duckdb-cli<2" "duckdb<2"
+	touch $@
+
+analyst-clients: $(ANALYST_CLIENTS)/.installed
+
+## The notebook's Jupyter kernel, "ducpho-dx" (notebooks/scorecard.ipynb names it): this project's .venv.
+## The tests use the copy inside .venv; `make notebook` also registers it for this user, so any Jupyter
+## client (JupyterLab, Notebook, VS Code) finds it.
+KERNEL := ducpho-dx
+KERNEL_DISPLAY := Python 3 (ducpho-dx .venv)
+KERNEL_SPEC := $(VENV)/share/jupyter/kernels/$(KERNEL)/kernel.json
+$(KERNEL_SPEC): $(VENV)/.installed
+	$(VENV)/bin/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "$(KERNEL_DISPLAY)"
+
+notebook: $(KERNEL_SPEC)
+	$(VENV)/bin/python -m ipykernel install --user --name $(KERNEL) --display-name "$(KERNEL_DISPLAY)"
+	@echo "Open notebooks/scorecard.ipynb in any Jupyter client; it starts on the kernel '$(KERNEL_DISPLAY)'."
+	@echo 'It reads warehouse/dx.duckdb (make run publishes it), or $$DX_WAREHOUSE_DIR/dx.duckdb if set for Jupyter.'
+
+test: install browser office analyst-clients $(KERNEL_SPEC)
 	$(VENV)/bin/python -m pytest
 
 ## The fast lane: parsers, unit and model tests that need no generated world and no refresh.
@@ -53,8 +77,19 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	DX_WAREHOUSE_DIR=$$(mktemp -d) $(VENV)/bin/sqlfluff lint dbt/models
 
+## The dbt documentation site as one self-contained page (manifest and catalog inside) that a browser opens
+## from disk; dbt's index.html would need a web server to load them. DOCS_DIR: where it goes. The column
+## types come from the build database; before the first `make run` the page has everything but them.
+DOCS_DIR ?= $(CURDIR)/dbt/target
+DOCS_WAREHOUSE := $(abspath $(or $(DX_WAREHOUSE_DIR),warehouse))
 docs: install
-	cd dbt && DX_WAREHOUSE_DIR=$(CURDIR)/warehouse ../$(VENV)/bin/dbt docs generate --profiles-dir .
+	@if [ -f $(DOCS_WAREHOUSE)/build.duckdb ]; then wh=$(DOCS_WAREHOUSE); catalog=; else \
+		echo "no build database at $(DOCS_WAREHOUSE) yet (make run): documenting the models without column types"; \
+		wh=$$(mktemp -d); catalog=--empty-catalog; fi; \
+	cd dbt && DX_WAREHOUSE_DIR=$$wh ../$(VENV)/bin/dbt docs generate --static $$catalog --profiles-dir . \
+		--target-path $(abspath $(DOCS_DIR)); status=$$?; \
+	if [ -n "$$catalog" ]; then rm -rf "$$wh"; fi; exit $$status
+	@echo "dbt docs: open file://$(abspath $(DOCS_DIR))/static_index.html"
 
 dagster-ui: install
 	$(VENV)/bin/dagster dev -m dagster_project.definitions -h 127.0.0.1 -p 3000

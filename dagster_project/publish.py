@@ -17,6 +17,10 @@ from pathlib import Path
 import duckdb
 
 _PUBLISHED_ALIAS = "published"
+# The storage format `dx.duckdb` is written in. Analysts open it with whatever DuckDB their tools
+# bundle, mostly 1.x, which refuses 2.0's format; v1.0.0 is read by every DuckDB from 0.10 on and
+# holds every type the public tables use. The build database stays in the newest format.
+PUBLISHED_STORAGE_VERSION = "v1.0.0"
 # Ingestion tables analysts see beside the marts: what arrived, and what was refused and why.
 PUBLISHED_INGEST_TABLES = ("ingest_files", "ingest_rejects", "ingest_reports")
 # dbt folders whose models are public (everything else is the build's business).
@@ -127,7 +131,10 @@ def _copy_and_swap(con: duckdb.DuckDBPyConnection, build_catalog: str, tables: l
     wal = tmp.with_name(tmp.name + ".wal")
     for leftover in (tmp, wal):
         leftover.unlink(missing_ok=True)
-    con.execute(f"attach {_quote_literal(str(tmp))} as {_PUBLISHED_ALIAS}")
+    con.execute(
+        f"attach {_quote_literal(str(tmp))} as {_PUBLISHED_ALIAS} "
+        f"(storage_version {_quote_literal(PUBLISHED_STORAGE_VERSION)})"
+    )
     try:
         for name in tables:
             con.execute(

@@ -31,6 +31,7 @@ ALLOWED_INTERPOLATIONS = {
     "', '.join(columns)": "store.COLUMNS, constant column names",
     "_PUBLISHED_ALIAS": "a constant alias",
     "_quote_literal(str(tmp))": "our own warehouse path, quoted",
+    "_quote_literal(PUBLISHED_STORAGE_VERSION)": "publish.py's constant storage version, quoted",
     "_quote_ident(name)": "a table name from our manifest, quoted",
     "_quote_ident(build_catalog)": "the build database's catalog name, quoted",
     "_frame_sql(suite)": "SQL from our expectations/ suites (repository config), or a quoted table",
