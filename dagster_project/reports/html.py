@@ -25,7 +25,7 @@ h3 { font-size: 1.1em; }
 .en { display: block; font-size: 0.8em; color: #616161; font-weight: normal; }
 .meta { color: #424242; }
 .table-wrap { overflow-x: auto; -webkit-overflow-scrolling: touch; margin: 0.8em 0; max-width: 100%; }
-table { border-collapse: collapse; font-size: 0.875em; }
+table { border-collapse: collapse; font-size: 0.9375em; }
 th, td { border: 1px solid #bdbdbd; padding: 4px 8px; text-align: left; vertical-align: top; }
 th { background: #e3f2fd; } th small { font-size: 0.85em; color: #424242; font-weight: normal; }
 td.num { text-align: right; white-space: nowrap; } td.name { min-width: 12em; } .code { color: #616161; font-size: 0.85em; }
