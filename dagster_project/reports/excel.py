@@ -73,7 +73,7 @@ TITLE = "BÁO CÁO KẾT QUẢ THỰC HIỆN CHỈ TIÊU CHUYỂN ĐỔI SỐ"
 AREA_WORDS = "địa bàn Đức Phổ (thị xã cũ) và các đơn vị"
 HEADER_ROW = 8  # the table header's row, under the header block
 LINE_HEIGHT = 15  # points per line of 11-point Times New Roman
-CHARS_PER_WIDTH = 1.05  # characters of Vietnamese text per unit of column width, measured on the PDF
+CHARS_PER_WIDTH = 1.3  # characters of Vietnamese text per unit of column width (about 1.45 on the PDF; a margin)
 
 
 class _Formats:

@@ -78,7 +78,6 @@ def _area_table(rows: pd.DataFrame) -> str:
     body = [
         "<tr>"
         + _name_cell(r.indicator_vi, r.indicator_code)
-        + _cell(vn_format.period_label(r.period_code))
         + _cell(vn_format.percent(r.value_pct), "num")
         + _cell(r.target_text, "num")
         + _status_cell(r.meets_target, r.period_complete, r.value_pct)
@@ -90,7 +89,6 @@ def _area_table(rows: pd.DataFrame) -> str:
     return _table(
         [
             ("Chỉ tiêu", "Indicator"),
-            ("Kỳ", "Period"),
             ("Giá trị", "Value"),
             ("Mục tiêu", "Target"),
             ("Tình trạng", "Status"),
@@ -112,8 +110,10 @@ def _area_section(data: ScorecardData) -> str:
         _chart(charts.area_progress(data.area)),
     ]
     for pillar, (vi, en) in PILLARS.items():
-        parts.append(_heading(3, vi, en))
-        parts.append(_area_table(data.area[data.area["pillar"] == pillar]))
+        rows = data.area[data.area["pillar"] == pillar]
+        periods = rows["period_code"].dropna()
+        parts.append(_heading(3, f"{vi} — {_period_words(periods)}", f"{en} — {_period_words_en(periods)}"))
+        parts.append(_area_table(rows))
     return "".join(parts)
 
 
@@ -122,62 +122,45 @@ def _in_progress_section(data: ScorecardData) -> str:
     if rows.empty:
         return ""
     periods = html.escape(_period_words(rows["period_code"]))
-    body = [
-        "<tr>"
-        + _cell(r.agency_vi)
-        + _name_cell(r.indicator_vi, r.indicator_code)
-        + _cell(vn_format.period_label(r.period_code))
-        + _cell(vn_format.percent(r.value_pct), "num")
-        + _cell(r.target_text, "num")
-        + _status_cell(r.meets_target, r.period_complete, r.value_pct)
-        + "</tr>"
-        for r in rows.itertuples()
-    ]
     return (
         _heading(2, f"Kỳ đang cập nhật: {periods}", f"In progress: {_period_words_en(rows['period_code'])}")
         + f'<p><span class="badge">đang cập nhật / in progress</span> Kỳ {periods} chưa nhận đủ báo cáo: số liệu '
         "tạm tính, chưa dùng để đánh giá. / Not every report of the period has arrived yet: provisional figures, "
-        "not judged against targets.</p>"
-        + _table(
-            [
-                ("Đơn vị", "Unit"),
-                ("Chỉ tiêu", "Indicator"),
-                ("Kỳ", "Period"),
-                ("Giá trị tạm tính", "Provisional value"),
-                ("Mục tiêu", "Target"),
-                ("Tình trạng", "Status"),
-            ],
-            body,
-        )
+        "not judged against targets.</p>" + _per_indicator_tables(rows)
     )
 
 
+def _per_indicator_tables(rows: pd.DataFrame) -> str:
+    """One small table per indicator and period (unit, value, target, status), so a phone shows a
+    whole row."""
+    parts = []
+    for (code, name, period), group in rows.groupby(
+        ["indicator_code", "indicator_vi", "period_code"], sort=False, dropna=False
+    ):
+        body = [
+            "<tr>"
+            + _cell(r.agency_vi)
+            + _cell(vn_format.percent(r.value_pct), "num")
+            + _cell(r.target_text, "num")
+            + _status_cell(r.meets_target, r.period_complete, r.value_pct)
+            + "</tr>"
+            for r in group.itertuples()
+        ]
+        parts.append(
+            f'<h3>{html.escape(name)} <span class="code">{html.escape(code)}</span>'
+            f'<span class="en">{html.escape(vn_format.period_label(period))}</span></h3>'
+        )
+        parts.append(
+            _table([("Đơn vị", "Unit"), ("Giá trị", "Value"), ("Mục tiêu", "Target"), ("Tình trạng", "Status")], body)
+        )
+    return "".join(parts)
+
+
 def _units_section(data: ScorecardData) -> str:
-    rows = [
-        "<tr>"
-        + _cell(r.agency_vi)
-        + _name_cell(r.indicator_vi, r.indicator_code)
-        + _cell(vn_format.period_label(r.period_code))
-        + _cell(vn_format.percent(r.value_pct), "num")
-        + _cell(r.target_text, "num")
-        + _status_cell(r.meets_target, r.period_complete, r.value_pct)
-        + "</tr>"
-        for r in data.units.itertuples()
-    ]
     return (
         _heading(2, "Các đơn vị so với mục tiêu", "Units against their targets (latest complete period)")
         + _chart(charts.units_behind(data.units))
-        + _table(
-            [
-                ("Đơn vị", "Unit"),
-                ("Chỉ tiêu", "Indicator"),
-                ("Kỳ", "Period"),
-                ("Giá trị", "Value"),
-                ("Mục tiêu", "Target"),
-                ("Tình trạng", "Status"),
-            ],
-            rows,
-        )
+        + _per_indicator_tables(data.units)
     )
 
 
