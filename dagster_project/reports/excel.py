@@ -7,6 +7,7 @@ the budget against its floor, and the withheld figures. Formats come from `vn_fo
 
 from __future__ import annotations
 
+import functools
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -172,12 +173,16 @@ def _sheet(
 def _fit_row(sheet: Worksheet, row: int, columns: list[Column], texts: dict[int, object]) -> None:
     """Set the row tall enough for its wrapped text: LibreOffice and Excel keep the default height
     of a row written by xlsxwriter, so a long name would run over the next row."""
-    lines = 1
-    for col, text in texts.items():
-        if isinstance(text, str) and text:
-            per_line = max(1, int(columns[col].width * CHARS_PER_WIDTH))
-            lines = max(lines, len(textwrap.wrap(text, per_line)))
+    lines = max(
+        [_lines(text, max(1, int(columns[col].width * CHARS_PER_WIDTH))) for col, text in texts.items()], default=1
+    )
     sheet.set_row(row, LINE_HEIGHT * lines + 3)
+
+
+@functools.lru_cache(maxsize=4096)
+def _lines(text: object, per_line: int) -> int:
+    """Lines `text` wraps to (names repeat on every unit's row, so each is measured once)."""
+    return max(1, len(textwrap.wrap(text, per_line))) if isinstance(text, str) else 1
 
 
 def _finish_table(sheet: Worksheet, n_rows: int, columns: list[Column]) -> None:
