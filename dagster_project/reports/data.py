@@ -93,7 +93,10 @@ def load_scorecard(published: Path) -> ScorecardData:
         publish_id, published_at = con.execute(
             "select publish_id, cast(published_at as varchar) from publish_log order by published_at desc limit 1"
         ).fetchone()
-        as_of = con.execute("select max(arrival_date) from ingest_reports").fetchone()[0]
+        # no report yet (a warehouse of quarantined files only): the figures are as of the publish
+        as_of = con.execute("select max(arrival_date) from ingest_reports").fetchone()[0] or (
+            vn_format.to_vietnam_time(published_at).date()
+        )
         indicators = con.execute(
             "select indicator_code, pillar, name_vi, name_en, scorecard_period_type from dim_indicator "
             "order by pillar, indicator_code"

@@ -28,10 +28,12 @@ h3 { font-size: 1.1em; }
 table { border-collapse: collapse; font-size: 0.9375em; }
 th, td { border: 1px solid #bdbdbd; padding: 4px 8px; text-align: left; vertical-align: top; }
 th { background: #e3f2fd; } th small { font-size: 0.85em; color: #424242; font-weight: normal; }
-td.num { text-align: right; white-space: nowrap; } td.name { min-width: 12em; } .code { color: #616161; font-size: 0.85em; }
+td.num { text-align: right; white-space: nowrap; } td.name { min-width: 12em; } .code { color: #616161; font-size: 0.85em; white-space: nowrap; }
 .met { background: #c8e6c9; } .missed { background: #ffcdd2; } .none { background: #eeeeee; } .partial { background: #ffe0b2; }
 .note { background: #fff8e1; border-left: 4px solid #ffb300; padding: 0.6em 1em; }
 .badge { display: inline-block; background: #ffe0b2; color: #8d4b00; border-radius: 4px; padding: 0 0.4em; font-size: 0.9em; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 26em), 1fr)); gap: 0 1.5em; }
+.cards table { width: 100%; }
 figure { margin: 1em 0; } svg { max-width: 100%; height: auto; display: block; }
 @media (max-width: 600px) { body { padding: 0.6em; } h1 { font-size: 1.35em; } }
 """
@@ -147,13 +149,12 @@ def _per_indicator_tables(rows: pd.DataFrame) -> str:
             for r in group.itertuples()
         ]
         parts.append(
-            f'<h3>{html.escape(name)} <span class="code">{html.escape(code)}</span>'
+            f'<section><h3>{html.escape(name)} <span class="code">{html.escape(code)}</span>'
             f'<span class="en">{html.escape(vn_format.period_label(period))}</span></h3>'
+            + _table([("Đơn vị", "Unit"), ("Giá trị", "Value"), ("Mục tiêu", "Target"), ("Tình trạng", "Status")], body)
+            + "</section>"
         )
-        parts.append(
-            _table([("Đơn vị", "Unit"), ("Giá trị", "Value"), ("Mục tiêu", "Target"), ("Tình trạng", "Status")], body)
-        )
-    return "".join(parts)
+    return f'<div class="cards">{"".join(parts)}</div>'
 
 
 def _units_section(data: ScorecardData) -> str:
