@@ -18,7 +18,7 @@ import duckdb
 
 _PUBLISHED_ALIAS = "published"
 # Ingestion tables analysts see beside the marts: what arrived, and what was refused and why.
-PUBLISHED_INGEST_TABLES = ("ingest_files", "ingest_rejects", "ingest_reports")
+PUBLISHED_INGEST_TABLES = ("ingest_files", "ingest_rejects", "ingest_reports", "ingest_sheets")
 # dbt folders whose models are public (everything else is the build's business).
 PUBLIC_MODEL_FOLDERS = ("marts", "quality")
 

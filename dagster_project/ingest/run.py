@@ -279,6 +279,7 @@ class _FileResult(NamedTuple):
     n_rejects: int
     reports: list[tuple]
     rejects: list[tuple]
+    sheets: list[tuple]
     batch: int
     start: int
     end: int
@@ -339,6 +340,22 @@ def _file_result(path: str, arrival: dt.date, pf: ParsedFile, batch: int, cols: 
         for i, rep in enumerate(pf.reports)
     ]
     rejects = [(fid, path, r.sheet, r.row, r.reason_code, r.message_vi, r.message_en, r.found) for r in file_rejects]
+    sheets = [
+        (
+            fid,
+            path,
+            s.index + 1,
+            s.name,
+            s.role,
+            s.reason_code,
+            f"{fid}:{s.report_index}" if s.report_index is not None else None,
+            s.cells,
+            s.value_cells,
+            s.part_cells,
+            s.rejected_cells,
+        )
+        for s in pf.sheets
+    ]
     start = len(cols["value"])
     values = pf.values if isinstance(pf.values, ValueColumns) else ValueColumns.from_rows(list(pf.values))
     n = len(values)
@@ -368,6 +385,7 @@ def _file_result(path: str, arrival: dt.date, pf: ParsedFile, batch: int, cols: 
         len(file_rejects),
         reports,
         rejects,
+        sheets,
         batch,
         start,
         start + n,
@@ -546,7 +564,7 @@ def _write_parsed(
     streamed: set[str],
 ) -> tuple[int, int]:
     """Files, reports and rejects of the parsed files, and their value rows unless streamed in."""
-    files, reports, rejects = [], [], []
+    files, reports, rejects, sheets = [], [], [], []
     runs: list[tuple[int, int, int]] = []  # value rows still to insert: whole batches, usually
     n_values = 0
     for path in sorted(parsed):
@@ -573,11 +591,13 @@ def _write_parsed(
         )
         reports.extend(fr.reports)
         rejects.extend(fr.rejects)
+        sheets.extend(fr.sheets)
         n_values += fr.n_values
         if fr.start < fr.end and fid not in streamed:
             _add_run(runs, fr.batch, fr.start, fr.end)
     store.append_rows(con, "ingest_files", files)
     store.append_rows(con, "ingest_reports", reports)
+    store.append_rows(con, "ingest_sheets", sheets)
     if runs:
         store.append_values(con, *_gather_values(columns, runs))
     return n_values, store.append_rows(con, "ingest_rejects", rejects)

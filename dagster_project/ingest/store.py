@@ -76,6 +76,20 @@ TABLES: dict[str, str] = {
             message_en varchar not null,
             found varchar
         )""",
+    "ingest_sheets": """
+        create table if not exists ingest_sheets (
+            file_id varchar not null,
+            path varchar not null,
+            sheet_index integer not null,
+            sheet varchar not null,
+            role varchar not null,
+            reason_code varchar,
+            report_id varchar,
+            n_cells integer not null,
+            n_value_cells integer not null,
+            n_part_cells integer not null,
+            n_rejected_cells integer not null
+        )""",
 }
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -136,6 +150,19 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "message_vi",
         "message_en",
         "found",
+    ),
+    "ingest_sheets": (
+        "file_id",
+        "path",
+        "sheet_index",
+        "sheet",
+        "role",
+        "reason_code",
+        "report_id",
+        "n_cells",
+        "n_value_cells",
+        "n_part_cells",
+        "n_rejected_cells",
     ),
 }
 

@@ -117,14 +117,40 @@ def quarterly_xlsx(
     merged=True,
     times=1,
     sheet="Sheet1",
+    before=(),
+    after=(),
 ) -> bytes:
+    """`before` / `after`: other sheets around the report, each (name, rows of cell values)."""
+
     def build(wb):
+        _plain_sheets(wb, before)
         ws = wb.add_worksheet(sheet)
         r = _header_block(ws, list(agency), title, period, merged)
         r = _table(ws, r, list(headers), items, times)
         _footer(ws, r + 1)
+        _plain_sheets(wb, after)
 
     return _book(build)
+
+
+INSTRUCTIONS_SHEET = (
+    "Hướng dẫn",
+    [
+        ["HƯỚNG DẪN ĐIỀN BIỂU BÁO CÁO CHUYỂN ĐỔI SỐ"],
+        ["1. Điền số liệu vào cột Kết quả của trang tính Báo cáo; không sửa cột STT."],
+        ["2. Số liệu tính đến ngày cuối cùng của quý báo cáo."],
+        ["3. Gửi tệp về Phòng Văn hóa và Thông tin trước ngày 05 của tháng đầu quý sau."],
+    ],
+)
+
+
+def _plain_sheets(wb, sheets) -> None:
+    for name, rows in sheets:
+        ws = wb.add_worksheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if value != "":
+                    _write(ws, r, c, value)
 
 
 def quarterly_xls(agency=("UBND XÃ PHỔ AN",), period="Quý 3/2024", items=QUARTERLY_ITEMS) -> bytes:
