@@ -131,8 +131,10 @@ def parse_budget_sheet(
         agency_written = agency_code = None
         row_section = section
         if len(_LETTERS.findall(label)) < 3:
-            if not figure or (r <= header + 3 and is_column_numbering(row, used)):
-                parts(r, row, used)  # blank, sub-header (`Dự toán` sits in value columns), column numbering
+            if r <= header + 3 and is_column_numbering(row, used):
+                account.parts += len(used)  # `A B 1 2 3 4` under the header
+            elif not figure:
+                parts(r, row, used)  # blank, sub-header (`Dự toán` sits in value columns)
             else:
                 rejected("unknown_row_role", r, used, _row_text(row, used))
             continue
@@ -144,7 +146,8 @@ def parse_budget_sheet(
             role, row_section = "total", None
             after_total = True
         elif "chua phan bo" in key:
-            role = "unallocated"
+            # inside a block it is the block's; numbered as a block of its own (`III`), that block
+            role, row_section = "unallocated", _section_of(stt, key) or section
         else:
             block = _section_of(stt, key)
             res = registry.resolve(label, period_code)

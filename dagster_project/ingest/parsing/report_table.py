@@ -179,11 +179,20 @@ def parse_report_sheet(
             known = memo[key] = (stt, item, unit)
         stt, item, unit = known
         value = row[value_col] if value_col < len(row) else ""
+        if (
+            item is not SKIP
+            and item is not None
+            and value == ""
+            and not _NUMBERED.fullmatch(stt)
+            and not (book.error_at(sheet, r, value_col) or book.formula_at(sheet, r, value_col))
+        ):
+            item = SKIP  # an item's words, no item number and nothing in the value cell: a section header
         figure = type(value) is float or carries_figure(book, sheet, r, value_col)
-        if item is not SKIP and item is not None and not figure and not _NUMBERED.fullmatch(stt):
-            item = SKIP  # an item's words in a row with no figure and no item number: a section header
         if item is SKIP:
-            if figure and not (r <= header + 3 and is_column_numbering(row, used)):
+            if r <= header + 3 and is_column_numbering(row, used):
+                account.parts += len(used)
+                continue
+            if figure:
                 # a row that carries a figure is never a section header, a note or a footer
                 label = clean(cell_text(label_cell))
                 found = f"{stt} {label}".strip() or cell_text(value)
