@@ -33,7 +33,7 @@ from dagster_project.ingest.parsing import parse_file
 
 from .fixtures import MOTTO, MOTTO2, QUARTERLY_ITEMS, SURVEY_ITEMS
 
-EXAMPLES = 130  # per kind: a few hundred layouts a run
+EXAMPLES = 200  # per kind: 600 layouts a run
 SETTINGS = settings(
     max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
 )
