@@ -50,9 +50,11 @@ def filled(row: list) -> list[int]:
     return [c for c, v in enumerate(row) if v != ""]
 
 
+_NUMBER_TYPES = frozenset({float, int})
+
+
 def is_number_cell(value) -> bool:
-    kind = type(value)
-    return kind is float or kind is int
+    return type(value) in _NUMBER_TYPES
 
 
 def carries_figure(book: Workbook, sheet: Sheet, r: int, c: int) -> bool:
@@ -100,15 +102,12 @@ def stray_figures(
 ) -> int:
     """Numbers outside the columns a row is read by become `unaccounted_cell` rejects (counted as
     rejected); returns how many."""
-    n = 0
-    for c in cols:
-        if c not in read and is_number_cell(row[c]):
-            rejects.append(
-                reject("unaccounted_cell", sheet, r + 1, found=f"{column_name(c)}{r + 1} = {cell_text(row[c])}")
-            )
-            n += 1
-    account.rejected += n
-    return n
+    stray = [c for c in cols if type(row[c]) in _NUMBER_TYPES and c not in read]
+    for c in stray:
+        found = f"{column_name(c)}{r + 1} = {cell_text(row[c])}"
+        rejects.append(reject("unaccounted_cell", sheet, r + 1, found=found))
+    account.rejected += len(stray)
+    return len(stray)
 
 
 def column_name(c: int) -> str:

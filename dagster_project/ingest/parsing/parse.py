@@ -86,6 +86,10 @@ def _role_not_read(sheet, readable: set[int], fallback: str) -> str:
     return "instructions" if _is_instructions(sheet) else fallback
 
 
+def _figures(values: ValueColumns) -> list[tuple]:
+    return sorted(((v.item_code, v.section, v.agency_code, v.row_role, v.value) for v in values), key=repr)
+
+
 def _parse_workbook(data: bytes, registry: AgencyRegistry, arrival: dt.date) -> ParsedFile:
     """Every shown sheet with cells is tried as a report. A sheet without a table header (an
     instructions sheet, a list of units) is recorded with its role and costs the file nothing; a
@@ -100,7 +104,7 @@ def _parse_workbook(data: bytes, registry: AgencyRegistry, arrival: dt.date) -> 
     readable = {id(s) for s in book.sheets}
     reports, values, rejects, failures, infos = [], [], [], [], []
     no_table: list[Reject] = []
-    seen: dict[tuple[str, str], tuple[str, tuple]] = {}  # (agency, period) -> (sheet, its values)
+    seen: dict[tuple[str, str], tuple[str, ValueColumns]] = {}  # (agency, period) -> (sheet, its values)
     for sheet in book.all_sheets:
         if id(sheet) not in readable:
             infos.append(SheetInfo(sheet.index, sheet.name, _role_not_read(sheet, readable, "other")))
@@ -116,15 +120,14 @@ def _parse_workbook(data: bytes, registry: AgencyRegistry, arrival: dt.date) -> 
                 infos.append(SheetInfo(sheet.index, sheet.name, "unreadable_report", res.failure.reason_code))
             continue
         key = (res.report.agency_code, res.report.period_code)
-        figures = tuple((v.item_code, v.section, v.agency_code, v.row_role, v.value) for v in res.values)
         if key in seen:
             # the same report twice in one file: the first sheet counts; a copy that differs is a reject
-            first_sheet, first_figures = seen[key]
-            if sorted(figures, key=repr) != sorted(first_figures, key=repr):
+            first_sheet, first_values = seen[key]
+            if _figures(res.values) != _figures(first_values):
                 rejects.append(reject("repeated_report", sheet.name, None, found=first_sheet))
             infos.append(SheetInfo(sheet.index, sheet.name, "repeated_report", "repeated_report"))
             continue
-        seen[key] = (sheet.name, figures)
+        seen[key] = (sheet.name, res.values)
         a = res.account
         infos.append(
             SheetInfo(sheet.index, sheet.name, "report", None, len(reports), a.cells, a.values, a.parts, a.rejected)

@@ -187,12 +187,13 @@ def parse_report_sheet(
             and not (book.error_at(sheet, r, value_col) or book.formula_at(sheet, r, value_col))
         ):
             item = SKIP  # an item's words, no item number and nothing in the value cell: a section header
-        figure = type(value) is float or carries_figure(book, sheet, r, value_col)
         if item is SKIP:
             if r <= header + 3 and is_column_numbering(row, used):
                 account.parts += len(used)
                 continue
-            if figure:
+            # an empty value cell holds no figure here; only an item's row asks whether it hides an
+            # error or an uncalculated formula (reading the sheet's XML costs more than the row)
+            if type(value) is float or (value != "" and carries_figure(book, sheet, r, value_col)):
                 # a row that carries a figure is never a section header, a note or a footer
                 label = clean(cell_text(label_cell))
                 found = f"{stt} {label}".strip() or cell_text(value)
