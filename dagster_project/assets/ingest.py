@@ -1,6 +1,6 @@
 """The ingestion assets: a thin Dagster shell around `ingest_raw_tree`.
 
-One multi-asset writes the four ingestion tables together, because one pass over the raw tree
+One multi-asset writes the five ingestion tables together, because one pass over the raw tree
 produces all of them consistently.
 """
 
@@ -50,7 +50,7 @@ def _preview(con, table: str) -> str:
     can_subset=False,
 )
 def ingest_raw_files(context: AssetExecutionContext, duckdb: DuckDBResource):
-    """Scan the raw tree, parse new and changed files, and write the four ingestion tables in one transaction."""
+    """Scan the raw tree, parse new and changed files, and write the five ingestion tables in one transaction."""
     with retry_transient_errors(context.retry_number), duckdb.get_connection() as con:
         summary = ingest_raw_tree(con, settings.raw_dir(), settings.registry_dir())
         counts = {table: con.execute(f"select count(*) from {table}").fetchone()[0] for table in INGEST_TABLES}

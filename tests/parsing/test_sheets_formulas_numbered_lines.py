@@ -163,3 +163,24 @@ def test_ingest_sheets_records_every_sheet_in_the_run_and_its_tally(tmp_path):
         if role == "report":
             assert values == n_values[name]  # no empty value cell in these tables
     assert next(s for s in sheets if s[0] == "formula.xlsx")[6] > 0  # the rejected row's cells
+
+
+def test_rows_written_by_other_parsers_are_parsed_again(tmp_path):
+    """A fixed parser must reach files ingested before the fix: their bytes did not change."""
+    raw = tmp_path / "raw" / "2025-01-15"
+    raw.mkdir(parents=True)
+    (raw / "budget.xlsx").write_bytes(F.budget_xlsx(sheets=(("Năm 2024", "triệu đồng", F.BUDGET_ROWS_ROMAN_III),)))
+    (raw / "q.xlsx").write_bytes(F.quarterly_xlsx())
+    with duckdb.connect(str(tmp_path / "build.duckdb")) as con:
+        first = ingest_raw_tree(con, tmp_path / "raw", REGISTRY, workers=1)
+        good = con.execute("select count(*), sum(value) from ingest_values").fetchone()
+        # as an older parser left it: another version, a line lost, no sheets recorded
+        con.execute("update ingest_parser set version = version - 1")
+        con.execute("delete from ingest_values where row_role = 'unallocated'")
+        con.execute("delete from ingest_sheets")
+        again = ingest_raw_tree(con, tmp_path / "raw", REGISTRY, workers=1)
+        assert con.execute("select count(*), sum(value) from ingest_values").fetchone() == good
+        assert con.execute("select count(*) from ingest_sheets").fetchone()[0] == 2
+        assert con.execute("select count(*) from ingest_files").fetchone()[0] == 2
+        quiet = ingest_raw_tree(con, tmp_path / "raw", REGISTRY, workers=1)
+    assert first.parsed == again.parsed == 2 and quiet.parsed == 0
