@@ -29,7 +29,7 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dagster_project.ingest.parsing import parse_file
+from dagster_project.ingest.parsing import parse_file, quarterly, survey
 
 from .fixtures import MOTTO, MOTTO2, QUARTERLY_ITEMS, SURVEY_ITEMS
 
@@ -243,9 +243,10 @@ def item_table_layout(draw, kind: str) -> tuple[Layout, dict]:
     for role, c in col.items():
         cells[(r, c)] = heads[role]
     r += 1
-    if draw(st.booleans()):  # column numbering under the header
+    numbering = draw(st.sampled_from((None, "(1)", "1")))
+    if numbering:  # column numbering under the header, as text or as numbers
         for i, c in enumerate(sorted(col.values())):
-            cells[(r, c)] = f"({i + 1})"
+            cells[(r, c)] = f"({i + 1})" if numbering == "(1)" else float(i + 1)
         r += 1
 
     if kind == "dx_quarterly":
@@ -263,8 +264,6 @@ def item_table_layout(draw, kind: str) -> tuple[Layout, dict]:
                 + [("", "KINH TẾ SỐ", "", "")]
                 + rows[12:]
             )
-    from dagster_project.ingest.parsing import quarterly, survey
-
     n = 0
     for stt, label, unit, value in rows:
         is_section = value == "" or (kind == "society_survey" and stt == "")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from .model import Reject, reject
 from .numbers import parse_number
@@ -22,6 +23,7 @@ from .workbook import Sheet, Workbook, cell_text
 _NO_FIGURE_WORDS = frozenset({"", "-", "--", "x", "khong"})
 # a column-numbering line under a header: `(1) (2) (3)`, `A B 1 2 3=1+2`
 _NUMBERING = re.compile(r"\(?[0-9a-z]{1,2}\)?(?:\s*=\s*[0-9a-z()+\-*/ ]{1,12})?")
+_LEADING_NUMBER = re.compile(r"\(?(\d+)")
 
 
 class AccountingError(RuntimeError):
@@ -75,20 +77,24 @@ def carries_figure(book: Workbook, sheet: Sheet, r: int, c: int) -> bool:
 
 
 def is_column_numbering(row: list, cols: list[int]) -> bool:
-    """A line that numbers the columns (`(1) (2) (3)`, `A B 1 2 3 4`): short tokens, two or more,
-    and its numbers in increasing order."""
-    if len(cols) < 2:
+    """A line that numbers the columns (`(1) (2) (3)`, `A B 1 2 3 4`, `1 2 3 4 5`): three or more
+    short tokens whose numbers run on by one."""
+    if len(cols) < 3:
         return False
     numbers = []
     for c in cols:
         value = row[c]
         if is_number_cell(value):
-            if value != int(value) or not 0 < value < 40:
+            if value != int(value):
                 return False
-            numbers.append(value)
-        elif not _NUMBERING.fullmatch(match_key(cell_text(value))):
+            numbers.append(int(value))
+            continue
+        token = match_key(cell_text(value))
+        if not _NUMBERING.fullmatch(token):
             return False
-    return numbers == sorted(set(numbers))
+        if m := _LEADING_NUMBER.match(token):
+            numbers.append(int(m.group(1)))
+    return all(b == a + 1 for a, b in pairwise(numbers))
 
 
 def stray_figures(

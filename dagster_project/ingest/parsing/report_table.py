@@ -166,6 +166,9 @@ def parse_report_sheet(
             continue
         used = filled(row)
         account.cells += len(used)
+        if r <= header + 3 and is_column_numbering(row, used):
+            account.parts += len(used)  # `(1) (2) (3)` under the header
+            continue
         stt_cell = row[stt_col]
         label_cell = row[label_col] if label_col is not None else ""
         unit_cell = row[unit_col] if unit_col is not None else ""
@@ -188,9 +191,6 @@ def parse_report_sheet(
         ):
             item = SKIP  # an item's words, no item number and nothing in the value cell: a section header
         if item is SKIP:
-            if r <= header + 3 and is_column_numbering(row, used):
-                account.parts += len(used)
-                continue
             # an empty value cell holds no figure here; only an item's row asks whether it hides an
             # error or an uncalculated formula (reading the sheet's XML costs more than the row)
             if type(value) is float or (value != "" and carries_figure(book, sheet, r, value_col)):
