@@ -101,7 +101,8 @@ clean:
 ## security tests, then more crash trials than the suite runs (TRIALS=30 by default).
 TRIALS ?= 30
 reliability: install
-	$(VENV)/bin/python -m pytest -q -p no:warnings tests/bad_input tests/test_crash_safety.py \
+	$(VENV)/bin/python -m pytest -q -p no:warnings tests/bad_input tests/parsing/test_layout_conservation.py \
+		tests/test_office_roundtrip.py tests/test_crash_safety.py \
 		tests/test_concurrency.py tests/test_determinism.py tests/test_security.py
 	$(VENV)/bin/python -m tests.reliability.crash_trials --trials $(TRIALS)
 

@@ -22,7 +22,7 @@ _PUBLISHED_ALIAS = "published"
 # holds every type the public tables use. The build database stays in the newest format.
 PUBLISHED_STORAGE_VERSION = "v1.0.0"
 # Ingestion tables analysts see beside the marts: what arrived, and what was refused and why.
-PUBLISHED_INGEST_TABLES = ("ingest_files", "ingest_rejects", "ingest_reports")
+PUBLISHED_INGEST_TABLES = ("ingest_files", "ingest_rejects", "ingest_reports", "ingest_sheets")
 # dbt folders whose models are public (everything else is the build's business).
 PUBLIC_MODEL_FOLDERS = ("marts", "quality")
 

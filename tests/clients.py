@@ -3,7 +3,7 @@
 One home for how each is started, so every test opens files the way a person's machine does:
 - `soffice_convert` converts with LibreOffice headless (Debian's `libreoffice-calc` /
   `libreoffice-writer`), each call in its own throwaway user profile so parallel conversions
-  never share a lock;
+  never share a lock; `soffice_convert_many` converts several files in one start;
 - `pdf_pages` and `pdf_text` read a PDF with poppler (`pdfinfo`, `pdftotext`), `pdf_to_png`
   renders its pages for a person to look at;
 - `chromium_page` opens a page in Debian's Chromium through Playwright (never `playwright install`).
@@ -40,6 +40,12 @@ def _require(tool: str, make_target: str) -> str:
 
 def soffice_convert(src: Path, to: str, out_dir: Path, timeout: float = 180) -> Path:
     """Convert `src` with LibreOffice headless (`to`: pdf, xlsx, xls, ods, docx, ...); return the new file."""
+    return soffice_convert_many([src], to, out_dir, timeout)[0]
+
+
+def soffice_convert_many(srcs: list[Path], to: str, out_dir: Path, timeout: float = 240) -> list[Path]:
+    """Convert several files in one LibreOffice start (it costs seconds each); the new files in order.
+    `out_dir` must not be the folder of a source of the same format, or the copy would overwrite it."""
     soffice = _require("soffice", "office")
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
@@ -53,16 +59,17 @@ def soffice_convert(src: Path, to: str, out_dir: Path, timeout: float = 180) -> 
                 to,
                 "--outdir",
                 str(out_dir),
-                str(src),
+                *map(str, srcs),
             ],
             capture_output=True,
             text=True,
             timeout=timeout,
             check=False,
         )
-    produced = out_dir / f"{src.stem}.{to.split(':', 1)[0]}"
-    if proc.returncode != 0 or not produced.exists():
-        raise AssertionError(f"LibreOffice did not convert {src.name} to {to}: {proc.stdout}\n{proc.stderr}")
+    produced = [out_dir / f"{src.stem}.{to.split(':', 1)[0]}" for src in srcs]
+    missing = [p.name for p in produced if not p.exists()]
+    if proc.returncode != 0 or missing:
+        raise AssertionError(f"LibreOffice did not convert {missing or srcs} to {to}: {proc.stdout}\n{proc.stderr}")
     return produced
 
 

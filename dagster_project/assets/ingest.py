@@ -1,6 +1,6 @@
 """The ingestion assets: a thin Dagster shell around `ingest_raw_tree`.
 
-One multi-asset writes the four ingestion tables together, because one pass over the raw tree
+One multi-asset writes the five ingestion tables together, because one pass over the raw tree
 produces all of them consistently.
 """
 
@@ -20,6 +20,7 @@ INGEST_TABLES = {
     "ingest_reports": "Every report in a loaded file (kind × agency × period) and which version is current.",
     "ingest_values": "Long typed rows: file, sheet, row, agency and period as written, item, value, unit.",
     "ingest_rejects": "Every rejected row and quarantined file, with reason code and vi/en sentence.",
+    "ingest_sheets": "Every sheet of a workbook with its role (report, instructions, empty…) and its cell tally.",
 }
 
 # A few rows per table for the Dagster UI: enough to see what the run did without opening DuckDB.
@@ -30,6 +31,7 @@ PREVIEW_SQL = {
     "ingest_values": "select item_code, count(*) as n_rows from ingest_values group by all order by n_rows desc limit 10",
     "ingest_rejects": "select reason_code, count(*) as n_rows, any_value(message_en) as example from ingest_rejects "
     "group by all order by n_rows desc",
+    "ingest_sheets": "select role, count(*) as sheets from ingest_sheets group by all order by sheets desc",
 }
 
 
@@ -48,7 +50,7 @@ def _preview(con, table: str) -> str:
     can_subset=False,
 )
 def ingest_raw_files(context: AssetExecutionContext, duckdb: DuckDBResource):
-    """Scan the raw tree, parse new and changed files, and write the four ingestion tables in one transaction."""
+    """Scan the raw tree, parse new and changed files, and write the five ingestion tables in one transaction."""
     with retry_transient_errors(context.retry_number), duckdb.get_connection() as con:
         summary = ingest_raw_tree(con, settings.raw_dir(), settings.registry_dir())
         counts = {table: con.execute(f"select count(*) from {table}").fetchone()[0] for table in INGEST_TABLES}

@@ -34,6 +34,9 @@ from dagster_project.ingest.scan import (
 
 # Below this many files a process pool costs more than it saves.
 _PARALLEL_THRESHOLD = 64
+# What an unchanged file yields depends on the parsers: bump this when a parser change alters it,
+# and the next run parses every file again (3: cell accounting, sheet roles, formulas without a value)
+PARSER_VERSION = 3
 
 
 @dataclass
@@ -71,14 +74,26 @@ def ingest_raw_tree(
 ) -> IngestSummary:
     store.ensure_tables(con)
     summary = IngestSummary()
-    known = _known_files(con)
     scanned = scan_raw_tree(raw_root)
     summary.files_seen = len(scanned)
+    # rows written by other parsers are forgotten in the run's transaction: every file is new again
+    fresh_start = store.parser_changed(con, PARSER_VERSION)
+    if fresh_start:
+        con.execute("begin transaction")
+    try:
+        if fresh_start or con.execute("select count(*) from ingest_parser").fetchone()[0] == 0:
+            store.start_over(con, PARSER_VERSION)
+    except BaseException:
+        if fresh_start:
+            con.execute("rollback")
+        raise
+    known = _known_files(con)
 
     # One read per new or re-stamped file: a worker hashes it and, unless those bytes were parsed
     # before, parses it in the same go. A parse of what turns out to be a duplicate is dropped.
     stale = [f for f in scanned if not f.outside_raw_tree and not _same_stat(known.get(f.path), f)]
     stream = _ValueStream(con, known)
+    stream.in_transaction = fresh_start
     try:
         first = _read_and_parse(raw_root, registry_dir, stale, known, workers, on_batch=stream.add)
         stream.flush()
@@ -152,7 +167,7 @@ def _record(
         elif f.path in touched:
             stat_only.append(f)
     if not to_parse and not restate and not stat_only and not removed:
-        if stream.in_transaction:  # cannot happen: streamed rows belong to new files
+        if stream.in_transaction:  # the parsers changed and the tree is empty: the rows are forgotten
             con.execute("commit")
         summary.states = _state_counts(con)
         return summary
@@ -279,6 +294,7 @@ class _FileResult(NamedTuple):
     n_rejects: int
     reports: list[tuple]
     rejects: list[tuple]
+    sheets: list[tuple]
     batch: int
     start: int
     end: int
@@ -339,6 +355,22 @@ def _file_result(path: str, arrival: dt.date, pf: ParsedFile, batch: int, cols: 
         for i, rep in enumerate(pf.reports)
     ]
     rejects = [(fid, path, r.sheet, r.row, r.reason_code, r.message_vi, r.message_en, r.found) for r in file_rejects]
+    sheets = [
+        (
+            fid,
+            path,
+            s.index + 1,
+            s.name,
+            s.role,
+            s.reason_code,
+            f"{fid}:{s.report_index}" if s.report_index is not None else None,
+            s.cells,
+            s.value_cells,
+            s.part_cells,
+            s.rejected_cells,
+        )
+        for s in pf.sheets
+    ]
     start = len(cols["value"])
     values = pf.values if isinstance(pf.values, ValueColumns) else ValueColumns.from_rows(list(pf.values))
     n = len(values)
@@ -368,6 +400,7 @@ def _file_result(path: str, arrival: dt.date, pf: ParsedFile, batch: int, cols: 
         len(file_rejects),
         reports,
         rejects,
+        sheets,
         batch,
         start,
         start + n,
@@ -546,7 +579,7 @@ def _write_parsed(
     streamed: set[str],
 ) -> tuple[int, int]:
     """Files, reports and rejects of the parsed files, and their value rows unless streamed in."""
-    files, reports, rejects = [], [], []
+    files, reports, rejects, sheets = [], [], [], []
     runs: list[tuple[int, int, int]] = []  # value rows still to insert: whole batches, usually
     n_values = 0
     for path in sorted(parsed):
@@ -573,11 +606,13 @@ def _write_parsed(
         )
         reports.extend(fr.reports)
         rejects.extend(fr.rejects)
+        sheets.extend(fr.sheets)
         n_values += fr.n_values
         if fr.start < fr.end and fid not in streamed:
             _add_run(runs, fr.batch, fr.start, fr.end)
     store.append_rows(con, "ingest_files", files)
     store.append_rows(con, "ingest_reports", reports)
+    store.append_rows(con, "ingest_sheets", sheets)
     if runs:
         store.append_values(con, *_gather_values(columns, runs))
     return n_values, store.append_rows(con, "ingest_rejects", rejects)

@@ -76,6 +76,20 @@ TABLES: dict[str, str] = {
             message_en varchar not null,
             found varchar
         )""",
+    "ingest_sheets": """
+        create table if not exists ingest_sheets (
+            file_id varchar not null,
+            path varchar not null,
+            sheet_index integer not null,
+            sheet varchar not null,
+            role varchar not null,
+            reason_code varchar,
+            report_id varchar,
+            n_cells integer not null,
+            n_value_cells integer not null,
+            n_part_cells integer not null,
+            n_rejected_cells integer not null
+        )""",
 }
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -137,6 +151,19 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "message_en",
         "found",
     ),
+    "ingest_sheets": (
+        "file_id",
+        "path",
+        "sheet_index",
+        "sheet",
+        "role",
+        "reason_code",
+        "report_id",
+        "n_cells",
+        "n_value_cells",
+        "n_part_cells",
+        "n_rejected_cells",
+    ),
 }
 
 
@@ -160,6 +187,25 @@ assert set(VALUE_ROW_COLUMNS) | set(VALUE_SEGMENT_COLUMNS) == set(COLUMNS["inges
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     for ddl in TABLES.values():
         con.execute(ddl)
+    con.execute("create table if not exists ingest_parser (version integer not null)")
+
+
+def parser_changed(con: duckdb.DuckDBPyConnection, version: int) -> bool:
+    """Whether the ingestion tables were written by another version of the parsers (or before
+    versions were recorded, if they hold any file): then every file must be parsed again."""
+    row = con.execute("select max(version) from ingest_parser").fetchone()
+    if row[0] is None:
+        return con.execute("select count(*) from ingest_files").fetchone()[0] > 0
+    return row[0] != version
+
+
+def start_over(con: duckdb.DuckDBPyConnection, version: int) -> None:
+    """Forget every file's rows and record the parsers' version; in the caller's transaction, so a
+    run that fails leaves the previous rows and version in place."""
+    for table in TABLES:
+        con.execute(f"delete from {table}")
+    con.execute("delete from ingest_parser")
+    con.execute("insert into ingest_parser values (?)", [version])
 
 
 def delete_files(

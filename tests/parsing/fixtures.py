@@ -117,14 +117,40 @@ def quarterly_xlsx(
     merged=True,
     times=1,
     sheet="Sheet1",
+    before=(),
+    after=(),
 ) -> bytes:
+    """`before` / `after`: other sheets around the report, each (name, rows of cell values)."""
+
     def build(wb):
+        _plain_sheets(wb, before)
         ws = wb.add_worksheet(sheet)
         r = _header_block(ws, list(agency), title, period, merged)
         r = _table(ws, r, list(headers), items, times)
         _footer(ws, r + 1)
+        _plain_sheets(wb, after)
 
     return _book(build)
+
+
+INSTRUCTIONS_SHEET = (
+    "Hướng dẫn",
+    [
+        ["HƯỚNG DẪN ĐIỀN BIỂU BÁO CÁO CHUYỂN ĐỔI SỐ"],
+        ["1. Điền số liệu vào cột Kết quả của trang tính Báo cáo; không sửa cột STT."],
+        ["2. Số liệu tính đến ngày cuối cùng của quý báo cáo."],
+        ["3. Gửi tệp về Phòng Văn hóa và Thông tin trước ngày 05 của tháng đầu quý sau."],
+    ],
+)
+
+
+def _plain_sheets(wb, sheets) -> None:
+    for name, rows in sheets:
+        ws = wb.add_worksheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if value != "":
+                    _write(ws, r, c, value)
 
 
 def quarterly_xls(agency=("UBND XÃ PHỔ AN",), period="Quý 3/2024", items=QUARTERLY_ITEMS) -> bytes:
@@ -200,6 +226,22 @@ BUDGET_ROWS = [
     ("2", "UBND xã Phổ An", 1800, 1700, 50, 45),
     ("", "Cộng II", 3800, 3600, 110, 45),
     ("", "TỔNG CỘNG", 8800, 7950, 430, 1389.5),
+]
+
+
+# the town budget with its unallocated line numbered as a third block, `III`, after I and II: the
+# share of DX spending in regular spending is 53.6 / 12,800 = 0.42 % (0.67 % without the line)
+BUDGET_ROWS_ROMAN_III = [
+    ("I", "KHỐI THỊ XÃ", "", "", "", ""),
+    ("1", "Phòng Văn hóa và Thông tin", 3000, 2900, 20, 19),
+    ("2", "Văn phòng HĐND và UBND thị xã", 1000, 950, 13.6, 13),
+    ("", "Cộng I", 4000, 3850, 33.6, 32),
+    ("II", "KHỐI XÃ, PHƯỜNG", "", "", "", ""),
+    ("1", "Phường Phổ Ninh", 2500, 2400, 12, 11),
+    ("2", "UBND xã Phổ An", 1500, 1450, 8, 7),
+    ("", "Cộng II", 4000, 3850, 20, 18),
+    ("III", "Chi thường xuyên khác chưa phân bổ", 4800, 4600, 0, 0),
+    ("", "TỔNG CỘNG", 12800, 12300, 53.6, 50),
 ]
 
 

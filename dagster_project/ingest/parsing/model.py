@@ -6,7 +6,7 @@ A quarantined file carries its one file-level reject in `quarantine` and no repo
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 
@@ -108,6 +108,26 @@ class ValueColumns(Sequence):
 
 
 @dataclass(frozen=True, slots=True)
+class SheetInfo:
+    """One sheet of a workbook and the role it played. `report_index` points into the file's
+    reports when the sheet was read as one; the cell counts are its table region's tally."""
+
+    index: int
+    name: str
+    role: str
+    reason_code: str | None = None
+    report_index: int | None = None
+    cells: int = 0
+    value_cells: int = 0
+    part_cells: int = 0
+    rejected_cells: int = 0
+
+
+# what a sheet was, in `ingest_sheets.role`
+SHEET_ROLES = ("report", "unreadable_report", "repeated_report", "instructions", "other", "empty", "chart", "hidden")
+
+
+@dataclass(frozen=True, slots=True)
 class ParsedFile:
     kind: str | None
     encoding: str | None
@@ -115,6 +135,7 @@ class ParsedFile:
     values: Sequence[ValueRow]
     rejects: list[Reject]
     quarantine: Reject | None
+    sheets: list[SheetInfo] = field(default_factory=list)
 
 
 # reason code -> (Vietnamese, English) sentence; `{found}` is the text as found in the file.
@@ -164,6 +185,35 @@ _MESSAGES = {
         ('Item "{found}" appears more than once with different values; every occurrence is rejected.'),
     ),
     "malformed_row": ("Dòng có số cột sai: {found}.", "The row has the wrong number of fields: {found}."),
+    "formula_without_value": (
+        (
+            'Ô số liệu chứa công thức "{found}" nhưng chưa có kết quả (tệp do phần mềm tạo ra và chưa được '
+            "tính lại). Đề nghị mở tệp bằng Excel hoặc LibreOffice, lưu lại để công thức được tính, rồi gửi lại."
+        ),
+        (
+            'The value cell holds the formula "{found}" but no calculated result (the file was made by a '
+            "program and never recalculated). Open the file in Excel or LibreOffice and save it so the "
+            "formula is calculated, then send it again."
+        ),
+    ),
+    "unaccounted_cell": (
+        (
+            "Ô {found}: số liệu nằm ngoài các cột được đọc (STT, nội dung, đơn vị tính, số liệu) nên không "
+            "được nạp; nếu đây là số liệu báo cáo, đề nghị đưa vào đúng cột của mẫu rồi gửi lại."
+        ),
+        (
+            "Cell {found}: a figure outside the columns that are read (STT, label, unit, figures) was not "
+            "loaded; if it belongs to the report, put it in the template's column and send the file again."
+        ),
+    ),
+    "unknown_row_role": (
+        'Dòng có số liệu nhưng không xác định được là dòng gì (đơn vị, khối, cộng, tổng cộng, chưa phân bổ): "{found}".',
+        'The row carries figures but its role (unit, block, subtotal, total, unallocated) cannot be told: "{found}".',
+    ),
+    "repeated_report": (
+        'Báo cáo của cùng đơn vị và cùng kỳ đã có ở trang tính "{found}" trước đó; trang tính này không được đọc.',
+        'The same unit and period are reported on the earlier sheet "{found}"; this sheet is not read.',
+    ),
 }
 
 

@@ -76,11 +76,17 @@ def item_of_label(label: str) -> Item | None:
 
 
 def match_item(stt: str, label_cell: object) -> Item | str | None:
+    """The label decides, whatever the STT (`1`, `a`, `-`, none); the STT only for a blank label.
+    A row with an unknown label is an unknown item when numbered, else a section, note or footer."""
     stt = stt.strip().rstrip(".")
-    if not _STT.fullmatch(stt):
-        return SKIP
+    numbered = _STT.fullmatch(stt) is not None
     label = clean(cell_text(label_cell))
     if label:
-        return item_of_label(label)
+        item = item_of_label(label)
+        if item is not None or numbered:
+            return item
+        return SKIP
+    if not numbered:
+        return SKIP
     n = int(stt)
     return ITEMS_IN_ORDER[n - 1] if 1 <= n <= len(ITEMS_IN_ORDER) else None

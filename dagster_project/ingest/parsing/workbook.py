@@ -35,30 +35,50 @@ class Sheet:
     # the first row with an STT label (found while telling the kind), and header lines by end row
     stt_row: int | None = None
     lines: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
+    # what the workbook says of the sheet: a chart sheet holds no cells; a hidden one is not shown
+    chart: bool = False
+    hidden: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(row.count("") != len(row) for row in self.rows)
 
 
 @dataclass(slots=True)
 class Workbook:
     data: bytes
+    # the sheets that can hold a report (shown worksheets with cells), and every sheet in order
     sheets: list[Sheet]
     encoding: str | None
-    _errors: dict[int, dict[tuple[int, int], str]] = field(default_factory=dict)
+    all_sheets: list[Sheet] = field(default_factory=list)
+    _blank: dict[int, tuple[dict, dict]] = field(default_factory=dict)
+
+    def _blank_cells(self, sheet: Sheet) -> tuple[dict, dict]:
+        if sheet.index not in self._blank:
+            self._blank[sheet.index] = _xlsx_blank_cells(self.data, sheet.index)
+        return self._blank[sheet.index]
 
     def error_at(self, sheet: Sheet, row: int, col: int) -> str | None:
         """The error code (`#REF!` …) of a cell calamine shows as empty, for xlsx files."""
-        if sheet.index not in self._errors:
-            self._errors[sheet.index] = _xlsx_error_cells(self.data, sheet.index)
-        return self._errors[sheet.index].get((row, col))
+        return self._blank_cells(sheet)[0].get((row, col))
+
+    def formula_at(self, sheet: Sheet, row: int, col: int) -> str | None:
+        """The formula (`=SUM(D9:D11)`) of a cell that holds one but no calculated result (xlsx
+        written by a program and never opened); calamine shows such a cell as empty."""
+        return self._blank_cells(sheet)[1].get((row, col))
 
 
 def read_workbook(data: bytes) -> Workbook | Reject:
     """All sheets' cells from A1 (so list indexes are sheet rows - 1), or a file-level reject."""
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = [
-            Sheet(name, book.get_sheet_by_index(i).to_python(skip_empty_area=False), i)
-            for i, name in enumerate(book.sheet_names)
-        ]
+        meta = book.sheets_metadata
+        every = []
+        for i, name in enumerate(book.sheet_names):
+            chart = meta[i].typ != python_calamine.SheetTypeEnum.WorkSheet
+            hidden = meta[i].visible != python_calamine.SheetVisibleEnum.Visible
+            rows = [] if chart else book.get_sheet_by_index(i).to_python(skip_empty_area=False)
+            every.append(Sheet(name, rows, i, chart=chart, hidden=hidden))
     except python_calamine.PasswordError:
         return reject("encrypted_workbook", None, None)
     except Exception as exc:  # noqa: BLE001 - calamine raises many types for damaged files; all mean the same
@@ -66,17 +86,17 @@ def read_workbook(data: bytes) -> Workbook | Reject:
         if "password" in text.lower() or "encrypt" in text.lower():
             return reject("encrypted_workbook", None, None)
         return reject("corrupt_workbook", None, None, found=text[:200])
-    sheets = [s for s in sheets if any(row.count("") != len(row) for row in s.rows)]
-    if not sheets:
+    filled = [s for s in every if not s.is_empty]
+    if not filled:
         return reject("empty_file", None, None)
     encoding = None
     # numbers and dates print as ASCII, which tells nothing either way: every cell may join in
-    sample = ("".join(map(str, row)) for s in sheets for row in s.rows[:15])
+    sample = ("".join(map(str, row)) for s in filled for row in s.rows[:15])
     if looks_tcvn3(sample):
         encoding = "tcvn3"
-        for s in sheets:
+        for s in filled:
             s.rows = [[from_tcvn3(c) if isinstance(c, str) and c else c for c in row] for row in s.rows]
-    return Workbook(data, sheets, encoding)
+    return Workbook(data, [s for s in filled if not s.hidden], encoding, every)
 
 
 _SHEET_ENTRY = re.compile(rb'<sheet\b[^>]*?\br:id="([^"]+)"')
@@ -85,10 +105,18 @@ _REL = re.compile(
     rb'<Relationship\b[^>]*?\bTarget="([^"]+)"[^>]*?\bId="([^"]+)"'
 )
 _ERROR_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>(?:<f[^>]*>.*?</f>|<f[^>]*/>)?<v>([^<]*)</v>')
+# a formula cell with no result: `<f>…</f>` (or a shared `<f …/>`) then no `<v>`, or an empty one
+_UNCALCULATED = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*>(?:<f[^>]*>([^<]*)</f>|<f[^>]*/>)(?:<v\s*/>|<v>\s*</v>)?</c>')
 
 
 def _xlsx_error_cells(data: bytes, index: int) -> dict[tuple[int, int], str]:
     """Error cells of one xlsx sheet, keyed by 0-based (row, col); calamine reads them as empty."""
+    return _xlsx_blank_cells(data, index)[0]
+
+
+def _xlsx_blank_cells(data: bytes, index: int) -> tuple[dict[tuple[int, int], str], dict[tuple[int, int], str]]:
+    """Cells of one xlsx sheet calamine reads as empty although they are not, keyed by 0-based
+    (row, col): error cells (-> `#REF!` …) and formulas without a calculated result (-> `=…`)."""
     try:
         members = _plain_zip_members(data)
         if members is not None:
@@ -97,16 +125,22 @@ def _xlsx_error_cells(data: bytes, index: int) -> dict[tuple[int, int], str]:
             with zipfile.ZipFile(io.BytesIO(data)) as z:
                 xml = _sheet_xml(z.namelist(), z.read, index)
     except Exception:  # noqa: BLE001 - not an xlsx (xls) or an unusual layout: no error cells to recover
-        return {}
-    if b't="e"' not in xml:
-        return {}
-    cells = {}
-    for m in _ERROR_CELL.finditer(xml):
-        col = 0
-        for ch in m.group(1):
-            col = col * 26 + ch - 64
-        cells[(int(m.group(2)) - 1, col - 1)] = html.unescape(m.group(3).decode())
-    return cells
+        return {}, {}
+    errors, formulas = {}, {}
+    if b't="e"' in xml:
+        for m in _ERROR_CELL.finditer(xml):
+            errors[_cell_key(m)] = html.unescape(m.group(3).decode())
+    if b"<f" in xml:
+        for m in _UNCALCULATED.finditer(xml):
+            formulas[_cell_key(m)] = "=" + html.unescape((m.group(3) or b"").decode())
+    return errors, formulas
+
+
+def _cell_key(m: re.Match) -> tuple[int, int]:
+    col = 0
+    for ch in m.group(1):
+        col = col * 26 + ch - 64
+    return int(m.group(2)) - 1, col - 1
 
 
 def _sheet_xml(names: list[str], read, index: int) -> bytes:
@@ -185,12 +219,18 @@ def cell_number(book: Workbook, sheet: Sheet, r: int, c: int) -> tuple[str, floa
     if kind is bool:
         return cell_text(value), None
     if value == "":
-        error = book.error_at(sheet, r, c)
+        # empty means 0 only for a truly empty cell: not an error, not a formula never calculated
+        error = book.error_at(sheet, r, c) or book.formula_at(sheet, r, c)
         if error:
             return error, None
         return "", 0.0
     text = cell_text(value)
     return text, parse_number(text) if isinstance(value, str) else None
+
+
+def bad_value_reason(book: Workbook, sheet: Sheet, r: int, c: int) -> str:
+    """Why a value cell holds no number: a formula never calculated, or text (`#REF!`, `abc`)."""
+    return "formula_without_value" if book.formula_at(sheet, r, c) else "unparseable_number"
 
 
 class Roles:
