@@ -89,13 +89,13 @@ budget_share_ceiling as (
         unit_lines.source_row,
         unit_lines.is_current as is_current_version,
         'Chi chuyển đổi số (' || unit_lines.dx_item_code || ') bằng '
-        || cast(round(100.0 * unit_lines.dx_value / unit_lines.regular_value, 2) as {{ dbt.type_string() }})
+        || {{ number_text("100.0 * unit_lines.dx_value / unit_lines.regular_value", 2, 'vi') }}
         || '% chi thường xuyên của dòng, vượt mức trần '
-        || cast(cast(rules.threshold as double precision) as {{ dbt.type_string() }}) || '%.' as reason_vi,
+        || {{ number_text("rules.threshold", 2, 'vi') }} || '%.' as reason_vi,
         'Digital-transformation spending (' || unit_lines.dx_item_code || ') is '
-        || cast(round(100.0 * unit_lines.dx_value / unit_lines.regular_value, 2) as {{ dbt.type_string() }})
+        || {{ number_text("100.0 * unit_lines.dx_value / unit_lines.regular_value", 2, 'en') }}
         || '% of the line''s regular spending, above the ceiling of '
-        || cast(cast(rules.threshold as double precision) as {{ dbt.type_string() }}) || '%.' as reason_en
+        || {{ number_text("rules.threshold", 2, 'en') }} || '%.' as reason_en
 
     from unit_lines
     inner join rules
@@ -127,24 +127,16 @@ clerk_total_mismatch as (
             when clerk_checks.row_role = 'total' then 'tổng cộng' else 'cộng mục ' || clerk_checks.budget_section
         end
         || ' (' || clerk_checks.item_code || ') ghi '
-        || cast(clerk_rows.value_as_written as {{ dbt.type_string() }}) || ' ' || clerk_rows.unit_as_written
+        || {{ number_text("clerk_rows.value_as_written", 2, 'vi') }} || ' ' || clerk_rows.unit_as_written
         || ', tổng các dòng là '
-        || cast(
-            cast(
-                clerk_checks.recomputed_value_vnd / clerk_rows.unit_factor as double precision
-            ) as {{ dbt.type_string() }}
-        )
+        || {{ number_text("clerk_checks.recomputed_value_vnd / clerk_rows.unit_factor", 2, 'vi') }}
         || ' ' || clerk_rows.unit_as_written || '.' as reason_vi,
         'The clerk''s '
         || case when clerk_checks.row_role = 'total' then 'total' else 'subtotal ' || clerk_checks.budget_section end
         || ' (' || clerk_checks.item_code || ') says '
-        || cast(clerk_rows.value_as_written as {{ dbt.type_string() }}) || ' ' || clerk_rows.unit_as_written
+        || {{ number_text("clerk_rows.value_as_written", 2, 'en') }} || ' ' || clerk_rows.unit_as_written
         || '; its rows sum to '
-        || cast(
-            cast(
-                clerk_checks.recomputed_value_vnd / clerk_rows.unit_factor as double precision
-            ) as {{ dbt.type_string() }}
-        )
+        || {{ number_text("clerk_checks.recomputed_value_vnd / clerk_rows.unit_factor", 2, 'en') }}
         || ' ' || clerk_rows.unit_as_written || '.' as reason_en
 
     from clerk_checks

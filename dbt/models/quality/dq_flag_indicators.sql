@@ -204,11 +204,11 @@ numerator_above_denominator as (
         'numerator_above_denominator' as rule_code,
         observed.*,
         observed.value_pct as flagged_value,
-        'Tử số ' || cast(observed.numerator as {{ dbt.type_string() }})
-        || ' lớn hơn mẫu số ' || cast(observed.denominator as {{ dbt.type_string() }})
+        'Tử số ' || {{ number_text("observed.numerator", 2, 'vi') }}
+        || ' lớn hơn mẫu số ' || {{ number_text("observed.denominator", 2, 'vi') }}
         || ' của chỉ tiêu ' || observed.indicator_code || '.' as reason_vi,
-        'Numerator ' || cast(observed.numerator as {{ dbt.type_string() }})
-        || ' is above the denominator ' || cast(observed.denominator as {{ dbt.type_string() }})
+        'Numerator ' || {{ number_text("observed.numerator", 2, 'en') }}
+        || ' is above the denominator ' || {{ number_text("observed.denominator", 2, 'en') }}
         || ' of indicator ' || observed.indicator_code || '.' as reason_en
 
     from observed
@@ -224,25 +224,25 @@ percent_as_count as (
         'percent_as_count' as rule_code,
         observed.*,
         observed.numerator as flagged_value,
-        'Số ' || cast(observed.numerator as {{ dbt.type_string() }}) || ' ở mục ' || observed.numerator_item
-        || ' chỉ bằng ' || cast(round(observed.value_pct, 2) as {{ dbt.type_string() }})
-        || '% mẫu số ' || cast(observed.denominator as {{ dbt.type_string() }})
+        'Số ' || {{ number_text("observed.numerator", 2, 'vi') }} || ' ở mục ' || observed.numerator_item
+        || ' chỉ bằng ' || {{ number_text("observed.value_pct", 2, 'vi') }}
+        || '% mẫu số ' || {{ number_text("observed.denominator", 2, 'vi') }}
         || ', trong khi tỷ lệ kỳ vọng ('
         || case
             when expected_shares.expected_from = 'own_previous' then 'kỳ trước của đơn vị' else
                 'trung vị đơn vị cùng cấp'
         end
-        || ') là ' || cast(round(expected_shares.expected_pct, 1) as {{ dbt.type_string() }})
+        || ') là ' || {{ number_text("expected_shares.expected_pct", 1, 'vi') }}
         || '%: có thể đã nhập tỷ lệ phần trăm thay cho số lượng.' as reason_vi,
-        'The figure ' || cast(observed.numerator as {{ dbt.type_string() }}) || ' in ' || observed.numerator_item
-        || ' is only ' || cast(round(observed.value_pct, 2) as {{ dbt.type_string() }})
-        || '% of the denominator ' || cast(observed.denominator as {{ dbt.type_string() }})
+        'The figure ' || {{ number_text("observed.numerator", 2, 'en') }} || ' in ' || observed.numerator_item
+        || ' is only ' || {{ number_text("observed.value_pct", 2, 'en') }}
+        || '% of the denominator ' || {{ number_text("observed.denominator", 2, 'en') }}
         || ' where the expected share ('
         || case
             when expected_shares.expected_from = 'own_previous' then 'the unit''s previous report' else
                 'the peers'' median'
         end
-        || ') is ' || cast(round(expected_shares.expected_pct, 1) as {{ dbt.type_string() }})
+        || ') is ' || {{ number_text("expected_shares.expected_pct", 1, 'en') }}
         || '%: a percentage was probably typed where a count was asked.' as reason_en
 
     from observed
@@ -265,14 +265,14 @@ peer_outlier as (
         'peer_outlier' as rule_code,
         observed.*,
         observed.value_pct as flagged_value,
-        'Giá trị ' || cast(round(observed.value_pct, 2) as {{ dbt.type_string() }}) || '% của chỉ tiêu '
-        || observed.indicator_code || ' lệch xa ' || cast(scored.n_peers as {{ dbt.type_string() }})
-        || ' đơn vị cùng cấp trong kỳ (trung vị ' || cast(round(scored.median_pct, 2) as {{ dbt.type_string() }})
-        || '%, z cải tiến ' || cast(round(scored.modified_z, 1) as {{ dbt.type_string() }}) || ').' as reason_vi,
-        'Value ' || cast(round(observed.value_pct, 2) as {{ dbt.type_string() }}) || '% of indicator '
-        || observed.indicator_code || ' lies far from the ' || cast(scored.n_peers as {{ dbt.type_string() }})
-        || ' same-level units of the period (median ' || cast(round(scored.median_pct, 2) as {{ dbt.type_string() }})
-        || '%, modified z ' || cast(round(scored.modified_z, 1) as {{ dbt.type_string() }}) || ').' as reason_en
+        'Giá trị ' || {{ number_text("observed.value_pct", 2, 'vi') }} || '% của chỉ tiêu '
+        || observed.indicator_code || ' lệch xa ' || {{ number_text("scored.n_peers", 2, 'vi') }}
+        || ' đơn vị cùng cấp trong kỳ (trung vị ' || {{ number_text("scored.median_pct", 2, 'vi') }}
+        || '%, z cải tiến ' || {{ number_text("scored.modified_z", 1, 'vi') }} || ').' as reason_vi,
+        'Value ' || {{ number_text("observed.value_pct", 2, 'en') }} || '% of indicator '
+        || observed.indicator_code || ' lies far from the ' || {{ number_text("scored.n_peers", 2, 'en') }}
+        || ' same-level units of the period (median ' || {{ number_text("scored.median_pct", 2, 'en') }}
+        || '%, modified z ' || {{ number_text("scored.modified_z", 1, 'en') }} || ').' as reason_en
 
     from observed
     inner join scored

@@ -29,9 +29,9 @@ final as (
         current_values.sheet_name,
         current_values.source_row,
         true as is_current_version,
-        'Số âm ' || cast(current_values.value_as_written as {{ dbt.type_string() }}) || ' ở mục '
+        'Số âm ' || {{ number_text("current_values.value_as_written", 2, 'vi') }} || ' ở mục '
         || current_values.item_code || '.' as reason_vi,
-        'Negative figure ' || cast(current_values.value_as_written as {{ dbt.type_string() }}) || ' in item '
+        'Negative figure ' || {{ number_text("current_values.value_as_written", 2, 'en') }} || ' in item '
         || current_values.item_code || '.' as reason_en
 
     from current_values

@@ -137,10 +137,10 @@ final as (
         unit_reports.sheet_name,
         unit_reports.first_row as source_row,
         true as is_current_version,
-        'Cả ' || cast(unit_reports.n_items as {{ dbt.type_string() }}) || ' mục của báo cáo kỳ '
+        'Cả ' || {{ number_text("unit_reports.n_items", 2, 'vi') }} || ' mục của báo cáo kỳ '
         || unit_reports.period_code || ' giống hệt báo cáo kỳ ' || previous_reports.previous_period_code
         || ' của đơn vị.' as reason_vi,
-        'All ' || cast(unit_reports.n_items as {{ dbt.type_string() }}) || ' items of the '
+        'All ' || {{ number_text("unit_reports.n_items", 2, 'en') }} || ' items of the '
         || unit_reports.period_code || ' report repeat the unit''s ' || previous_reports.previous_period_code
         || ' report verbatim.' as reason_en
 

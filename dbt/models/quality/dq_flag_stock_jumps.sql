@@ -158,31 +158,23 @@ final as (
         stock_values.sheet_name,
         stock_values.source_row,
         true as is_current_version,
-        'Mục ' || stock_values.item_code || ' là ' || cast(stock_values.value_as_written as {{ dbt.type_string() }})
+        'Mục ' || stock_values.item_code || ' là ' || {{ number_text("stock_values.value_as_written", 2, 'vi') }}
         || ', kỳ ' || previous_values.previous_period_code || ' là '
-        || cast(previous_values.previous_value as {{ dbt.type_string() }}) || ': thay đổi '
-        || cast(
-            round(
-                100.0
-                * (stock_values.value_as_written - previous_values.previous_value)
-                / previous_values.previous_value,
-                1
-            ) as {{ dbt.type_string() }}
-        )
-        || '%, vượt ngưỡng ' || cast(round(100 * rules.threshold, 0) as {{ dbt.type_string() }}) || '%.' as reason_vi,
-        'Item ' || stock_values.item_code || ' is ' || cast(stock_values.value_as_written as {{ dbt.type_string() }})
+        || {{ number_text("previous_values.previous_value", 2, 'vi') }} || ': thay đổi '
+        || {{ number_text(
+            "100.0 * (stock_values.value_as_written - previous_values.previous_value)"
+            ~ " / previous_values.previous_value", 1, 'vi'
+        ) }}
+        || '%, vượt ngưỡng ' || {{ number_text("100 * rules.threshold", 0, 'vi') }} || '%.' as reason_vi,
+        'Item ' || stock_values.item_code || ' is ' || {{ number_text("stock_values.value_as_written", 2, 'en') }}
         || ', in ' || previous_values.previous_period_code || ' it was '
-        || cast(previous_values.previous_value as {{ dbt.type_string() }}) || ': a change of '
-        || cast(
-            round(
-                100.0
-                * (stock_values.value_as_written - previous_values.previous_value)
-                / previous_values.previous_value,
-                1
-            ) as {{ dbt.type_string() }}
-        )
+        || {{ number_text("previous_values.previous_value", 2, 'en') }} || ': a change of '
+        || {{ number_text(
+            "100.0 * (stock_values.value_as_written - previous_values.previous_value)"
+            ~ " / previous_values.previous_value", 1, 'en'
+        ) }}
         || '%, beyond the '
-        || cast(round(100 * rules.threshold, 0) as {{ dbt.type_string() }})
+        || {{ number_text("100 * rules.threshold", 0, 'en') }}
         || '% threshold.' as reason_en
 
     from stock_values
