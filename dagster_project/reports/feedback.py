@@ -187,7 +187,7 @@ def load_feedback(published: Path, agency: str | None = None, period: str | None
         for name, arrival in zip(files.loc[unowned, "file_name"], files.loc[unowned, "arrival_date"], strict=True)
     ]
     if bounds is not None:
-        start, end = (pd.Timestamp(b) for b in bounds)
+        start, end = pd.Timestamp(bounds[0]), pd.Timestamp(bounds[1])
         # a file with no readable report has no period: it is shown whatever the period asked
         files = files[files["period_code"].isna() | ((files["period_start"] >= start) & (files["period_end"] <= end))]
         flags = flags[(flags["period_start"] >= start) & (flags["period_end"] <= end)]
@@ -205,7 +205,7 @@ def load_feedback(published: Path, agency: str | None = None, period: str | None
     if bounds is not None:
         # units that existed on some day of the period
         senders = senders[
-            (senders["valid_from"] <= bounds[1]) & (senders["valid_to"].isna() | (senders["valid_to"] >= bounds[0]))
+            (senders["valid_from"] <= end) & (senders["valid_to"].isna() | (senders["valid_to"] >= start))
         ]
 
     files_by = dict(tuple(files.groupby("agency_code", sort=False)))
@@ -388,10 +388,12 @@ def render_unit_html(unit: UnitFeedback, data: FeedbackData) -> str:
     ]
     parts = [
         _heading(1, vi, en),
-        f'<p class="meta">Mã đơn vị <code>{_esc(unit.agency_code)}</code> · {html.escape(scope)}<br>'
-        f"Lập từ số liệu công bố lúc {html.escape(vf.timestamp(data.published_at))}; tệp đến sau cùng ngày "
-        f"{html.escape(vf.date(_day(data.as_of)))}. / Made from the figures published at "
-        f"{html.escape(vf.timestamp(data.published_at, suffix=False))} (Vietnam time).</p>",
+        (
+            f'<p class="meta">Mã đơn vị <code>{_esc(unit.agency_code)}</code> · {html.escape(scope)}<br>'
+            f"Lập từ số liệu công bố lúc {html.escape(vf.timestamp(data.published_at))}; tệp đến sau cùng ngày "
+            f"{html.escape(vf.date(_day(data.as_of)))}. / Made from the figures published at "
+            f"{html.escape(vf.timestamp(data.published_at, suffix=False))} (Vietnam time).</p>"
+        ),
         f'<p class="meta">{html.escape(existed)}</p>' if existed else "",
         '<ul class="summary">'
         + "".join(
@@ -423,7 +425,7 @@ def render_unit_html(unit: UnitFeedback, data: FeedbackData) -> str:
                 ("Hạn nộp", "Due"),
                 ("Ngày nhận", "Received"),
                 ("Tình trạng", "Status"),
-            ],  # fmt: skip
+            ],
             rows,
             ("Không có báo cáo nào phải nộp trong kỳ.", "No report was owed."),
         )
@@ -471,7 +473,7 @@ def render_unit_html(unit: UnitFeedback, data: FeedbackData) -> str:
                 ("Giá trị", "Value"),
                 ("Quy tắc, lý do", "Rule, why"),
                 ("Vị trí", "Where"),
-            ],  # fmt: skip
+            ],
             rows,
             ("Không có số liệu nào chờ xác nhận.", "No figure awaits confirmation."),
         )
@@ -500,7 +502,7 @@ def render_unit_html(unit: UnitFeedback, data: FeedbackData) -> str:
                 ("Loại", "Kind"),
                 ("Trạng thái", "State"),
                 ("Số liệu đọc được", "Figures read"),
-            ],  # fmt: skip
+            ],
             rows,
             ("Chưa nhận tệp nào.", "No file received."),
         )
@@ -519,10 +521,12 @@ def render_index_html(data: FeedbackData) -> str:
         rows.append(
             [
                 (
-                    f'<a href="{html.escape(unit.agency_code)}.html">{html.escape(unit.name_vi)}</a>'
-                    f' · <a href="{html.escape(unit.agency_code)}.xlsx">xlsx</a>',
+                    (
+                        f'<a href="{html.escape(unit.agency_code)}.html">{html.escape(unit.name_vi)}</a>'
+                        f' · <a href="{html.escape(unit.agency_code)}.xlsx">xlsx</a>'
+                    ),
                     "",
-                ),  # fmt: skip
+                ),
                 (html.escape(vf.number(c["refused_files"] + c["rejects"])), "num"),
                 (html.escape(vf.number(c["flags"])), "num"),
                 (html.escape(vf.number(c["late"])), "num"),
@@ -548,7 +552,7 @@ def render_index_html(data: FeedbackData) -> str:
                 ("Chờ xác nhận", "Awaiting"),
                 ("Nộp trễ", "Late"),
                 ("Chưa nộp", "Missing"),
-            ],  # fmt: skip
+            ],
             rows,
             ("Không có đơn vị nào.", "No unit."),
         )
@@ -611,11 +615,14 @@ def write_unit_workbook(unit: UnitFeedback, data: FeedbackData, path: Path) -> P
     sheet.merge_range(4, 0, 4, last, en, fmt.plain)
     scope = f"Kỳ {vf.period_label(data.period)}" if data.period else "Mọi kỳ từ năm 2024"
     sheet.merge_range(
-        5, 0, 5, last,
+        5,
+        0,
+        5,
+        last,
         f"{scope}. Lập từ số liệu công bố lúc {vf.timestamp(data.published_at)}; tệp đến sau cùng ngày "
         f"{vf.date(_day(data.as_of))}. Mã đơn vị: {unit.agency_code}.",
         fmt.plain,
-    )  # fmt: skip
+    )
     row = 6
     if existed := _existed(unit):
         sheet.merge_range(row, 0, row, last, existed, fmt.plain)
@@ -654,9 +661,12 @@ def write_unit_workbook(unit: UnitFeedback, data: FeedbackData, path: Path) -> P
             ]
         )
     row = table(
-        row, "1. Báo cáo phải nộp (Reports owed)", ["Loại báo cáo", "Kỳ", "Hạn nộp", "Ngày nhận", "Tình trạng"],
-        lines, "Không có báo cáo nào phải nộp.",
-    )  # fmt: skip
+        row,
+        "1. Báo cáo phải nộp (Reports owed)",
+        ["Loại báo cáo", "Kỳ", "Hạn nộp", "Ngày nhận", "Tình trạng"],
+        lines,
+        "Không có báo cáo nào phải nộp.",
+    )
     lines = [
         [
             (r.path, fmt.text),
@@ -664,13 +674,16 @@ def write_unit_workbook(unit: UnitFeedback, data: FeedbackData, path: Path) -> P
             ("", fmt.text),
             ("", fmt.text),
             (r.message_vi, fmt.text),
-        ]  # fmt: skip
+        ]
         for r in unit.rejects.itertuples()
     ]
     row = table(
-        row, "2. Tệp bị từ chối và dòng bị loại (Refused files and rows)", ["Tệp", "Vị trí", "", "", "Lý do"],
-        lines, "Không có tệp hay dòng nào bị từ chối.",
-    )  # fmt: skip
+        row,
+        "2. Tệp bị từ chối và dòng bị loại (Refused files and rows)",
+        ["Tệp", "Vị trí", "", "", "Lý do"],
+        lines,
+        "Không có tệp hay dòng nào bị từ chối.",
+    )
     lines = [
         [
             (vf.period_label(f.period_code), fmt.text),
@@ -682,9 +695,12 @@ def write_unit_workbook(unit: UnitFeedback, data: FeedbackData, path: Path) -> P
         for f in unit.flags.itertuples()
     ]
     row = table(
-        row, "3. Số liệu bị gắn cờ, chờ xác nhận (Flagged figures awaiting confirmation)",
-        ["Kỳ", "Số liệu", "Giá trị", "Vị trí", "Quy tắc, lý do"], lines, "Không có số liệu nào chờ xác nhận.",
-    )  # fmt: skip
+        row,
+        "3. Số liệu bị gắn cờ, chờ xác nhận (Flagged figures awaiting confirmation)",
+        ["Kỳ", "Số liệu", "Giá trị", "Vị trí", "Quy tắc, lý do"],
+        lines,
+        "Không có số liệu nào chờ xác nhận.",
+    )
     lines = [
         [
             (_day(f.arrival_date), fmt.date),
@@ -696,9 +712,12 @@ def write_unit_workbook(unit: UnitFeedback, data: FeedbackData, path: Path) -> P
         for f in unit.files.itertuples()
     ]
     table(
-        row, "4. Tệp đã nhận (Files received)", ["Ngày nhận", "Tệp", "Loại", "Trạng thái", "Số liệu đọc được"],
-        lines, "Chưa nhận tệp nào.",
-    )  # fmt: skip
+        row,
+        "4. Tệp đã nhận (Files received)",
+        ["Ngày nhận", "Tệp", "Loại", "Trạng thái", "Số liệu đọc được"],
+        lines,
+        "Chưa nhận tệp nào.",
+    )
     book.close()
     tmp.replace(path)
     return path
