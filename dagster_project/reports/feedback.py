@@ -53,17 +53,19 @@ class UnitFeedback:
     valid_from: dt.date | None
     valid_to: dt.date | None
     successor_vi: str | None
-    files: pd.DataFrame  # one row per raw file the unit sent (or that its file name names)
-    rejects: pd.DataFrame  # every refused file or row of those files, with file, sheet and row
-    flags: pd.DataFrame  # figures withheld until confirmed, with the rule in words
-    submissions: pd.DataFrame  # every report owed, with due date and status
+    # rows as named tuples (columns of the queries in load_feedback)
+    files: list  # one row per raw file the unit sent (or that its file name names)
+    rejects: list  # every refused file or row of those files, with file, sheet and row
+    flags: list  # figures withheld until confirmed, with the rule in words
+    submissions: list  # every report owed, with due date and status
 
     def fingerprint(self) -> str:
         """A digest of everything the page shows except the publish stamp: same digest, same page."""
-        digest = hashlib.sha256(f"{self.agency_code}|{self.name_vi}|{self.valid_to}|{self.successor_vi}".encode())
-        for frame in (self.files, self.rejects, self.flags, self.submissions):
-            digest.update(frame.to_csv(index=False).encode())
-        return digest.hexdigest()
+        owed = [(r.report_kind, r.period_code, r.due_date, r.first_arrival_date, submission_status(r.status, r.days_late))
+                for r in self.submissions]  # fmt: skip
+        text = repr((self.agency_code, self.name_vi, self.valid_to, self.successor_vi, self.files, self.rejects,
+                     self.flags, owed))  # fmt: skip
+        return hashlib.sha256(text.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,7 @@ class FeedbackData:
     as_of: dt.date | None
     period: str | None
     units: list[UnitFeedback]
-    unattributed: pd.DataFrame = field(default_factory=pd.DataFrame)  # files no unit can be told about
+    unattributed: list = field(default_factory=list)  # files no unit can be told about
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,15 @@ class FeedbackRun:
 
 
 # -- what the pages show, read once for every unit ------------------------------------------------
+
+
+def _by(frame: pd.DataFrame, key: str) -> dict[str, list]:
+    """The frame's rows as named tuples, grouped by `key`, in the frame's order."""
+    groups: dict[str, list] = {}
+    position = list(frame.columns).index(key)
+    for row in frame.itertuples(index=False, name="Row"):
+        groups.setdefault(row[position], []).append(row)
+    return groups
 
 
 def _day(value: object) -> dt.date | None:
@@ -208,15 +219,14 @@ def load_feedback(published: Path, agency: str | None = None, period: str | None
             (senders["valid_from"] <= end) & (senders["valid_to"].isna() | (senders["valid_to"] >= start))
         ]
 
-    files_by = dict(tuple(files.groupby("agency_code", sort=False)))
-    flags_by = dict(tuple(flags.groupby("agency_code", sort=False)))
-    subs_by = dict(tuple(submissions.groupby("agency_code", sort=False)))
-    rejects_by_file = dict(tuple(rejects.groupby("file_id", sort=False)))
-    empty_rejects = rejects.iloc[0:0]
+    # plain rows grouped in one pass: per-unit DataFrames cost more than the pages at nation scale
+    files_by = _by(files, "agency_code")
+    flags_by = _by(flags, "agency_code")
+    subs_by = _by(submissions, "agency_code")
+    rejects_by_file = _by(rejects, "file_id")
     units = []
     for r in senders.itertuples():
-        unit_files = files_by.get(r.agency_code, files.iloc[0:0]).drop(columns="agency_code")
-        unit_rejects = [rejects_by_file[f] for f in unit_files["file_id"] if f in rejects_by_file]
+        unit_files = files_by.get(r.agency_code, [])
         units.append(
             UnitFeedback(
                 agency_code=r.agency_code,
@@ -225,12 +235,10 @@ def load_feedback(published: Path, agency: str | None = None, period: str | None
                 valid_from=_day(r.valid_from),
                 valid_to=_day(r.valid_to),
                 successor_vi=None if pd.isna(r.successor_code) else names.get(r.successor_code),
-                files=unit_files.reset_index(drop=True),
-                rejects=(pd.concat(unit_rejects) if unit_rejects else empty_rejects).reset_index(drop=True),
-                flags=flags_by.get(r.agency_code, flags.iloc[0:0]).drop(columns="agency_code").reset_index(drop=True),
-                submissions=subs_by.get(r.agency_code, submissions.iloc[0:0])
-                .drop(columns="agency_code")
-                .reset_index(drop=True),
+                files=unit_files,
+                rejects=[j for f in unit_files for j in rejects_by_file.get(f.file_id, [])],
+                flags=flags_by.get(r.agency_code, []),
+                submissions=subs_by.get(r.agency_code, []),
             )
         )
     return FeedbackData(
@@ -239,7 +247,7 @@ def load_feedback(published: Path, agency: str | None = None, period: str | None
         as_of=as_of,
         period=period,
         units=units,
-        unattributed=files[files["agency_code"].isna()].reset_index(drop=True),
+        unattributed=list(files[files["agency_code"].isna()].itertuples(index=False, name="File")),
     )
 
 
@@ -252,12 +260,9 @@ def submission_status(status: str, days_late: int) -> tuple[str, str, str]:
         return "ok", "Đúng hạn", "On time"
     if status == "late":
         return "late", f"Nộp trễ {vf.number(days_late)} ngày", f"Late by {days_late} days"
+    # no day count while missing: it would change every page every day; the due date says it
     if days_late > 0:
-        return (
-            "missing",
-            f"Chưa nộp, quá hạn {vf.number(days_late)} ngày",
-            f"Missing, {days_late} days overdue",
-        )
+        return "missing", "Chưa nộp, đã quá hạn", "Missing, overdue"
     return "pending", "Chưa nộp, chưa đến hạn", "Not received, not yet due"
 
 
@@ -291,14 +296,13 @@ def _figure_html(flag) -> str:
 
 
 def _counts(unit: UnitFeedback) -> dict[str, int]:
-    s = unit.submissions["status"]
     return {
         "files": len(unit.files),
-        "refused_files": int((unit.files["state"] == "quarantined").sum()),
+        "refused_files": sum(f.state == "quarantined" for f in unit.files),
         "rejects": len(unit.rejects),
         "flags": len(unit.flags),
-        "late": int((s == "late").sum()),
-        "missing": int(((s == "missing") & (unit.submissions["days_late"] > 0)).sum()),
+        "late": sum(s.status == "late" for s in unit.submissions),
+        "missing": sum(s.status == "missing" and s.days_late > 0 for s in unit.submissions),
     }
 
 
@@ -405,7 +409,7 @@ def render_unit_html(unit: UnitFeedback, data: FeedbackData) -> str:
 
     parts.append(_heading(2, "1. Báo cáo phải nộp", "1. Reports owed"))
     rows = []
-    for s in unit.submissions.itertuples():
+    for s in unit.submissions:
         css, svi, sen = submission_status(s.status, int(s.days_late))
         kvi, ken = _kind(s.report_kind)
         rows.append(
@@ -438,7 +442,7 @@ def render_unit_html(unit: UnitFeedback, data: FeedbackData) -> str:
             (html.escape(_where(r.sheet, r.row_number)), ""),
             (_bilingual(r.message_vi, r.message_en), ""),
         ]
-        for r in unit.rejects.itertuples()
+        for r in unit.rejects
     ]
     parts.append(
         _html_table(
@@ -457,7 +461,7 @@ def render_unit_html(unit: UnitFeedback, data: FeedbackData) -> str:
             (_bilingual(f.reason_vi, f.reason_en), ""),
             (f"{_esc(f.raw_path)}<br>{html.escape(_where(f.sheet_name, f.source_row))}", ""),
         ]
-        for f in unit.flags.itertuples()
+        for f in unit.flags
     ]
     parts.append(
         '<p class="meta">Các số liệu này chưa được tính vào kết quả cho đến khi đơn vị xác nhận đúng hoặc gửi bản '
@@ -481,7 +485,7 @@ def render_unit_html(unit: UnitFeedback, data: FeedbackData) -> str:
 
     parts.append(_heading(2, "4. Tệp đã nhận", "4. Files received"))
     rows = []
-    for f in unit.files.itertuples():
+    for f in unit.files:
         svi, sen = FILE_STATES.get(f.state, (f.state, f.state))
         kvi, ken = _kind(f.kind)
         note = " (nhận ra đơn vị theo tên tệp / sender read from the file name)" if f.named_by_file_name else ""
@@ -539,7 +543,7 @@ def render_index_html(data: FeedbackData) -> str:
             (_esc(f.path), ""),
             (_bilingual(*FILE_STATES[f.state]), ""),
         ]
-        for f in data.unattributed.itertuples()
+        for f in data.unattributed
     ]
     body = (
         _heading(1, "Phiếu phản hồi số liệu theo đơn vị", "Data feedback by unit")
@@ -649,7 +653,7 @@ def write_unit_workbook(unit: UnitFeedback, data: FeedbackData, path: Path) -> P
         return row + 1
 
     lines = []
-    for s in unit.submissions.itertuples():
+    for s in unit.submissions:
         css, svi, _ = submission_status(s.status, int(s.days_late))
         lines.append(
             [
@@ -675,7 +679,7 @@ def write_unit_workbook(unit: UnitFeedback, data: FeedbackData, path: Path) -> P
             ("", fmt.text),
             (r.message_vi, fmt.text),
         ]
-        for r in unit.rejects.itertuples()
+        for r in unit.rejects
     ]
     row = table(
         row,
@@ -692,7 +696,7 @@ def write_unit_workbook(unit: UnitFeedback, data: FeedbackData, path: Path) -> P
             (f"{f.raw_path} — {_where(f.sheet_name, f.source_row)}", fmt.text),
             (f.reason_vi, fmt.text),
         ]
-        for f in unit.flags.itertuples()
+        for f in unit.flags
     ]
     row = table(
         row,
@@ -709,7 +713,7 @@ def write_unit_workbook(unit: UnitFeedback, data: FeedbackData, path: Path) -> P
             (FILE_STATES.get(f.state, (f.state,))[0], fmt.text),
             (int(f.n_values), fmt.count),
         ]
-        for f in unit.files.itertuples()
+        for f in unit.files
     ]
     table(
         row,
