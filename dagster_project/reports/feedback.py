@@ -594,8 +594,14 @@ class _Formats:
         }
 
 
-# column widths (characters) of the one sheet; every table below uses the same six columns
-_WIDTHS = [5, 30, 18, 16, 16, 48]
+# column widths (characters) of the one sheet: STT, then six columns each table spans as it needs
+_WIDTHS = [5, 36, 14, 14, 14, 14, 46]
+_LINE_PT = 15
+
+
+def _lines_needed(value: object, width_chars: float) -> int:
+    text = "" if value is None else str(value)
+    return max(1, -(-len(text) // max(1, int(width_chars * 1.15))))
 
 
 def write_unit_workbook(unit: UnitFeedback, data: FeedbackData, path: Path) -> Path:
@@ -632,24 +638,40 @@ def write_unit_workbook(unit: UnitFeedback, data: FeedbackData, path: Path) -> P
         sheet.merge_range(row, 0, row, last, existed, fmt.plain)
         row += 1
 
-    def table(row: int, title: str, headers: list[str], lines: list[list[tuple[object, object]]], empty: str) -> int:
+    def put(row: int, first: int, span: int, value: object, cell_format) -> None:
+        if isinstance(value, dt.date):
+            value = dt.datetime.combine(value, dt.time())
+        if span > 1:
+            sheet.merge_range(row, first, row, first + span - 1, value, cell_format)
+        elif isinstance(value, dt.datetime):
+            sheet.write_datetime(row, first, value, cell_format)
+        elif value is None:
+            sheet.write_blank(row, first, None, cell_format)
+        else:
+            sheet.write(row, first, value, cell_format)
+
+    def table(row: int, title: str, headers: list[tuple[str, int]], lines: list[list], empty: str) -> int:
+        """headers: (text, columns spanned), six columns in all; lines: (value, format) per header."""
         row += 1
         sheet.write(row, 0, title, fmt.section)
         row += 1
         if not lines:
             sheet.merge_range(row, 0, row, last, empty, fmt.plain)
             return row + 1
-        sheet.write_row(row, 0, ["STT", *headers], fmt.header)
+        starts = [1 + sum(span for _, span in headers[:k]) for k in range(len(headers))]
+        widths = [sum(_WIDTHS[c : c + span]) for c, (_, span) in zip(starts, headers, strict=True)]
+        sheet.write(row, 0, "STT", fmt.header)
+        for first, (text, span) in zip(starts, headers, strict=True):
+            put(row, first, span, text, fmt.header)
+        sheet.set_row(row, _LINE_PT * max(_lines_needed(t, w) for (t, _), w in zip(headers, widths, strict=True)))
+        sheet.repeat_rows(row)
         for i, cells in enumerate(lines, start=1):
             row += 1
             sheet.write_number(row, 0, i, fmt.count)
-            for col, (value, cell_format) in enumerate(cells, start=1):
-                if isinstance(value, dt.date):
-                    sheet.write_datetime(row, col, dt.datetime.combine(value, dt.time()), cell_format)
-                elif value is None:
-                    sheet.write_blank(row, col, None, cell_format)
-                else:
-                    sheet.write(row, col, value, cell_format)
+            for first, (_, span), (value, cell_format) in zip(starts, headers, cells, strict=True):
+                put(row, first, span, value, cell_format)
+            # xlsxwriter cannot measure text: each row gets the height its longest cell needs
+            sheet.set_row(row, _LINE_PT * max(_lines_needed(v, w) for (v, _), w in zip(cells, widths, strict=True)))
         return row + 1
 
     lines = []
@@ -667,31 +689,24 @@ def write_unit_workbook(unit: UnitFeedback, data: FeedbackData, path: Path) -> P
     row = table(
         row,
         "1. Báo cáo phải nộp (Reports owed)",
-        ["Loại báo cáo", "Kỳ", "Hạn nộp", "Ngày nhận", "Tình trạng"],
+        [("Loại báo cáo", 1), ("Kỳ", 1), ("Hạn nộp", 1), ("Ngày nhận", 1), ("Tình trạng", 2)],
         lines,
         "Không có báo cáo nào phải nộp.",
     )
     lines = [
-        [
-            (r.path, fmt.text),
-            (_where(r.sheet, r.row_number), fmt.text),
-            ("", fmt.text),
-            ("", fmt.text),
-            (r.message_vi, fmt.text),
-        ]
-        for r in unit.rejects
+        [(r.path, fmt.text), (_where(r.sheet, r.row_number), fmt.text), (r.message_vi, fmt.text)] for r in unit.rejects
     ]
     row = table(
         row,
         "2. Tệp bị từ chối và dòng bị loại (Refused files and rows)",
-        ["Tệp", "Vị trí", "", "", "Lý do"],
+        [("Tệp", 1), ("Vị trí", 2), ("Lý do", 3)],
         lines,
         "Không có tệp hay dòng nào bị từ chối.",
     )
     lines = [
         [
-            (vf.period_label(f.period_code), fmt.text),
             (f.figure if pd.isna(f.indicator_vi) else f"{f.indicator_vi} ({f.figure})", fmt.text),
+            (vf.period_label(f.period_code), fmt.text),
             (_flag_value(f.value, f.rule_code), fmt.text),
             (f"{f.raw_path} — {_where(f.sheet_name, f.source_row)}", fmt.text),
             (f.reason_vi, fmt.text),
@@ -701,24 +716,24 @@ def write_unit_workbook(unit: UnitFeedback, data: FeedbackData, path: Path) -> P
     row = table(
         row,
         "3. Số liệu bị gắn cờ, chờ xác nhận (Flagged figures awaiting confirmation)",
-        ["Kỳ", "Số liệu", "Giá trị", "Vị trí", "Quy tắc, lý do"],
+        [("Số liệu", 1), ("Kỳ", 1), ("Giá trị", 1), ("Vị trí", 2), ("Quy tắc, lý do", 1)],
         lines,
         "Không có số liệu nào chờ xác nhận.",
     )
     lines = [
         [
-            (_day(f.arrival_date), fmt.date),
             (f.path, fmt.text),
-            (_kind(f.kind)[0], fmt.text),
-            (FILE_STATES.get(f.state, (f.state,))[0], fmt.text),
+            (_day(f.arrival_date), fmt.date),
             (int(f.n_values), fmt.count),
+            (FILE_STATES.get(f.state, (f.state,))[0], fmt.text),
+            (_kind(f.kind)[0], fmt.text),
         ]
         for f in unit.files
     ]
     table(
         row,
         "4. Tệp đã nhận (Files received)",
-        ["Ngày nhận", "Tệp", "Loại", "Trạng thái", "Số liệu đọc được"],
+        [("Tệp", 1), ("Ngày nhận", 1), ("Số liệu đọc được", 1), ("Trạng thái", 2), ("Loại", 1)],
         lines,
         "Chưa nhận tệp nào.",
     )
