@@ -664,7 +664,6 @@ def write_unit_workbook(unit: UnitFeedback, data: FeedbackData, path: Path) -> P
         for first, (text, span) in zip(starts, headers, strict=True):
             put(row, first, span, text, fmt.header)
         sheet.set_row(row, _LINE_PT * max(_lines_needed(t, w) for (t, _), w in zip(headers, widths, strict=True)))
-        sheet.repeat_rows(row)
         for i, cells in enumerate(lines, start=1):
             row += 1
             sheet.write_number(row, 0, i, fmt.count)
