@@ -428,7 +428,7 @@ def _withheld_table(doc, data: ReviewData, codes: list[str], names: dict[str, st
         return
     many = len(codes) > 1
     headers = ["STT", *(["Đơn vị"] if many else []), "Số liệu", "Kỳ", "Giá trị", "Lý do"]
-    widths = [12.0, *([30.0] if many else []), 35.0, 22.0, 20.0]
+    widths = [12.0, *([28.0] if many else []), 32.0, 22.0, 28.0]
     widths.append(TEXT_WIDTH_MM - sum(widths))
     lines = [
         [
