@@ -307,9 +307,13 @@ def status(as_json: bool, all_sources: bool) -> None:
 
 
 def _status_text(report: dict, all_sources: bool) -> str:
+    from dagster_project.reports import vn_format
+    from dagster_project.reports.data import flagged_value_text
+
     last = report["last_publish"]
     lines = [
-        f"published {last['published_at']} UTC by run {last['publish_id']} from {last['raw_files']} raw files, "
+        f"published {vn_format.timestamp(last['published_at'])} by run {last['publish_id']} "
+        f"from {last['raw_files']} raw files, "
         f"{last['checks_passed']} expectations passed  ({report['published_file']})"
         if last
         else f"{report['published_file']} has no publish_log",
@@ -335,7 +339,8 @@ def _status_text(report: dict, all_sources: bool) -> str:
         "accept one with `dxw accept FLAG_ID --by NAME --note WHY`"
     )
     lines += [
-        f"  {w['flag_id']}  {w['agency_code']} {w['figure']} {w['period_code']} = {w['value']:g}  ({w['rule_code']})"
+        f"  {w['flag_id']}  {w['agency_code']} {w['figure']} {w['period_code']} = "
+        f"{flagged_value_text(w['value'], w['rule_code'])}  ({w['rule_code']})"
         for w in withheld["examples"]
     ]
     return "\n".join(lines)

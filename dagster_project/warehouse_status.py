@@ -11,6 +11,8 @@ import datetime as dt
 
 import duckdb
 
+from dagster_project.reports import vn_format
+
 EXAMPLES = 5
 
 
@@ -127,13 +129,21 @@ def warehouse_status(con: duckdb.DuckDBPyConnection) -> dict:
     }
 
 
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return vn_format.number(value, vn_format.percent_decimals(value))
+    return str(value)
+
+
 def markdown_table(rows: list[dict], limit: int = 10) -> str:
     """A small markdown preview of query rows for the Dagster UI."""
     if not rows:
         return "_(none)_"
     names = list(rows[0])
     lines = ["| " + " | ".join(names) + " |", "|" + "---|" * len(names)]
-    lines += ["| " + " | ".join("" if r[n] is None else str(r[n]) for n in names) + " |" for r in rows[:limit]]
+    lines += ["| " + " | ".join(_cell(r[n]) for n in names) + " |" for r in rows[:limit]]
     if len(rows) > limit:
         lines.append(f"\n… {len(rows) - limit} more rows")
     return "\n".join(lines)

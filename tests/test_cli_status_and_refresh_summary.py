@@ -7,6 +7,8 @@ import json
 
 import duckdb
 
+from dagster_project.reports import vn_format
+from dagster_project.reports.data import flagged_value_text
 from tests.conftest import run_dxw
 
 
@@ -55,7 +57,10 @@ def test_status_names_the_last_publish_stale_sources_quarantine_and_withheld_fig
 
     text = run_dxw("status", raw=raw, warehouse=warehouse)
     assert text.returncode == 0, text.stderr
-    assert f"published {status['last_publish']['published_at']}" in text.stdout
+    assert f"published {vn_format.timestamp(status['last_publish']['published_at'])}" in text.stdout
+    example = status["withheld_figures"]["examples"][0]
+    assert f"= {flagged_value_text(example['value'], example['rule_code'])}  ({example['rule_code']})" in text.stdout
+    assert "e+0" not in text.stdout, "figures are written out, not in scientific notation"
     assert "STALE dx_quarterly" in text.stdout and "PHUONG_PHO_HOA" in text.stdout
     assert f"quarantined files: {quarantined}" in text.stdout
     assert f"figures withheld until reviewed: {withheld}" in text.stdout

@@ -34,3 +34,4 @@ def test_the_scorecard_notebook_runs_headless_on_the_published_warehouse(publish
     tables = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
     for expected in ("DG-KT", "on_track_2030", "floor_text", "rule_code"):
         assert expected in tables
+    assert "e+0" not in tables and "e-0" not in tables, "figures are written the Vietnamese way, not 1.020831e+02"

@@ -1,10 +1,8 @@
-"""After each publish the leaders get an HTML scorecard that renders in a browser and an Excel
-workbook in the officials' shape, both made from the published file."""
+"""After each publish the leaders get an HTML scorecard readable on a desktop and on a phone, and an
+Excel workbook in the officials' shape that prints as a report; both made from the published file,
+both leading with the latest complete period."""
 
 from __future__ import annotations
-
-import shutil
-import subprocess
 
 import duckdb
 import numpy as np
@@ -12,18 +10,16 @@ import pytest
 from matplotlib import image as mpimg
 from openpyxl import load_workbook
 
+from dagster_project.reports import excel, vn_format
+from dagster_project.reports.data import AREA, flagged_value_unit
+from dagster_project.reports.letterhead import MOTTO, NATIONAL_NAME
+from tests.clients import chromium_page, pdf_pages, pdf_text, soffice_convert
 from tests.conftest import run_dxw
 
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+LATEST_COMPLETE_QUARTER = """
+    select max(period_code) from fct_indicator_values
+    where period_type = 'quarter' and agency_code = ? and period_complete
+"""
 
 
 @pytest.fixture(scope="module")
@@ -35,87 +31,174 @@ def reports(published_sample):
     return warehouse
 
 
-def test_the_html_scorecard_renders_in_headless_chromium_with_its_headings(reports, tmp_path):
-    html_path = reports / "reports" / "scorecard.html"
-    text = html_path.read_text(encoding="utf-8")
+@pytest.fixture(scope="module")
+def published(reports):
+    """What the published file says, for the reports to be checked against."""
+    with duckdb.connect(str(reports / "dx.duckdb"), read_only=True) as con:
+        complete_q = con.execute(LATEST_COMPLETE_QUARTER, [AREA]).fetchone()[0]
+        latest_q = con.execute(
+            "select max(period_code) from fct_indicator_values where period_type = 'quarter' and agency_code = ?",
+            [AREA],
+        ).fetchone()[0]
+        dg_kt = con.execute(
+            "select value_pct, comparator, target_pct from fct_indicator_values "
+            "where agency_code = ? and indicator_code = 'DG-KT' and period_code = ?",
+            [AREA, complete_q],
+        ).fetchone()
+        withheld = con.execute("select value, rule_code from dq_flagged_values where is_withheld").fetchall()
+        regular_2024 = con.execute(
+            "select regular_spending_vnd from fct_budget_share "
+            "where scope_code = ? and fiscal_year = 2024 and basis = 'estimate'",
+            [AREA],
+        ).fetchone()[0]
+    return {
+        "complete_quarter": complete_q,
+        "latest_quarter": latest_q,
+        "dg_kt": dg_kt,
+        "withheld_shares": [v for v, rule in withheld if flagged_value_unit(rule) == "percent"],
+        "regular_2024": float(regular_2024),
+    }
+
+
+# -- HTML ------------------------------------------------------------------------------------------
+
+
+def test_the_html_scorecard_leads_with_the_latest_complete_quarter_and_marks_the_partial_one(reports, published):
+    assert published["latest_quarter"] > published["complete_quarter"], "the sample world ends on a partial quarter"
+    text = (reports / "reports" / "scorecard.html").read_text(encoding="utf-8")
     for heading in (
-        "Báo cáo chuyển đổi số thị xã Đức Phổ",
+        "Báo cáo chuyển đổi số địa bàn Đức Phổ",
         "Đức Phổ digital-transformation scorecard",
-        "Toàn thị xã Đức Phổ so với mục tiêu",
+        "Toàn địa bàn Đức Phổ so với mục tiêu",
         "Các đơn vị so với mục tiêu",
         "Ngân sách cho chuyển đổi số",
-        "Budget share against the 0.5% floor",
         "Note on the 2025 reorganisation",
         "Flagged figures withheld until reviewed",
     ):
         assert heading in text, heading
-    assert "&gt; 80%" in text and "≥ 100%" in text, "targets show their comparator"
-    assert "≥ 0.5%" in text, "the budget floor is shown"
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in text
+    area = text[text.index("Toàn địa bàn Đức Phổ so với mục tiêu") : text.index("Kỳ đang cập nhật")]
+    assert vn_format.period_label(published["complete_quarter"]) in area
+    assert vn_format.period_label(published["latest_quarter"]) not in area, "the partial quarter is not the lead"
+    in_progress = text[text.index("Kỳ đang cập nhật") : text.index("Các đơn vị so với mục tiêu")]
+    assert vn_format.period_label(published["latest_quarter"]) in in_progress
+    assert "đang cập nhật / in progress" in in_progress
+
+    value_pct, comparator, target = published["dg_kt"]
+    assert vn_format.percent(value_pct) in area, "DG-KT at the complete quarter, Vietnamese style"
+    assert f"{'≥' if comparator == '>=' else '>'} {vn_format.percent(float(target))}" in area
+    assert "(giờ Việt Nam)" in text and " UTC" not in text, "the time is Vietnam time"
+    assert vn_format.money_vnd(published["regular_2024"]) in text
+    assert "PHUONG_SA_HUYNH" not in "".join(t for t in text.split("<svg")[1:]), "chart axes use names"
     assert text.count("<svg") >= 4, "charts are inline"
 
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.fail("chromium is not installed: run `make browser` (Debian package `chromium`)")
-    png = tmp_path / "scorecard.png"
-    subprocess.run(
-        [
-            chromium,
-            *CHROMIUM_FLAGS,
-            f"--user-data-dir={tmp_path / 'profile'}",
-            f"--screenshot={png}",
-            "--window-size=1280,2000",
-            html_path.resolve().as_uri(),
-        ],
-        capture_output=True,
-        timeout=120,
-        check=False,
-    )
-    assert png.exists(), "chromium wrote no screenshot"
+
+def test_the_html_scorecard_renders_on_a_desktop(reports, tmp_path):
+    png = tmp_path / "scorecard-1366.png"
+    with chromium_page(1366, 2000) as page:
+        page.goto((reports / "reports" / "scorecard.html").resolve().as_uri())
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+        page.screenshot(path=str(png))
     pixels = mpimg.imread(str(png))[..., :3]
-    assert pixels.shape[:2] == (2000, 1280)
+    assert pixels.shape[:2] == (2000, 1366)
     not_white = (pixels < 0.95).any(axis=2).mean()
     assert not_white > 0.05, f"the page looks blank ({not_white:.1%} of pixels drawn)"
     assert np.unique(pixels.reshape(-1, 3), axis=0).shape[0] > 50, "a real page has many colours (charts, cells)"
 
 
-def test_the_excel_workbook_has_one_sheet_per_pillar_vietnamese_headers_and_the_published_figures(reports):
+PHONE_LAYOUT = """() => {
+  const text = [...document.querySelectorAll('p, li, td, th, h1, h2, h3, span, small, code')]
+    .filter(e => !e.closest('svg') && e.textContent.trim());
+  return {
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: window.innerWidth,
+    smallest: Math.min(...text.map(e => parseFloat(getComputedStyle(e).fontSize))),
+    tablesScrollInTheirBox: [...document.querySelectorAll('table')]
+      .every(t => getComputedStyle(t.parentElement).overflowX === 'auto'),
+    widestChart: Math.max(...[...document.querySelectorAll('svg')].map(s => s.getBoundingClientRect().width)),
+  };
+}"""
+
+
+def test_the_html_scorecard_fits_a_phone_with_readable_text(reports):
+    with chromium_page(390, 844, is_mobile=True) as page:
+        page.goto((reports / "reports" / "scorecard.html").resolve().as_uri())
+        layout = page.evaluate(PHONE_LAYOUT)
+    assert layout["innerWidth"] == 390, "the viewport meta makes the phone lay the page out at its own width"
+    assert layout["scrollWidth"] <= layout["innerWidth"], f"the page scrolls sideways: {layout}"
+    assert layout["smallest"] >= 12, f"text smaller than 12 px on a phone: {layout}"
+    assert layout["tablesScrollInTheirBox"]
+    assert layout["widestChart"] <= layout["innerWidth"]
+
+
+# -- Excel -----------------------------------------------------------------------------------------
+
+
+def test_the_excel_workbook_is_laid_out_and_set_up_for_print(reports, published):
     workbook = load_workbook(reports / "reports" / "bao_cao_chuyen_doi_so.xlsx")
     assert workbook.sheetnames == [
-        "digital_government",
-        "digital_economy",
-        "digital_society",
-        "Ngân sách",
-        "Số liệu giữ lại",
+        "Chính quyền số",
+        "Kinh tế số",
+        "Xã hội số",
+        excel.IN_PROGRESS_SHEET,
+        excel.BUDGET_SHEET,
+        excel.WITHHELD_SHEET,
     ]
-    sheet = workbook["digital_government"]
-    headers = [c.value for c in sheet[2]]
-    assert headers[:8] == [
-        "Mã đơn vị",
-        "Đơn vị",
-        "Mã chỉ tiêu",
-        "Tên chỉ tiêu",
-        "Kỳ báo cáo",
-        "Giá trị",
-        "Mục tiêu",
-        "Đạt mục tiêu",
-    ]
+    header_row = excel.HEADER_ROW + 1
+    for sheet in workbook.worksheets:
+        assert len(sheet.title) <= 31
+        assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9, sheet.title
+        # one page wide (an absent fitToWidth is OOXML's default, 1), as many pages tall as needed
+        assert sheet.page_setup.fitToWidth in (None, 1) and sheet.page_setup.fitToHeight == 0, sheet.title
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        assert sheet.print_title_rows == f"${header_row}:${header_row}", sheet.title
+        assert "&P" in sheet.oddFooter.center.text and "&N" in sheet.oddFooter.center.text
+        assert sheet.freeze_panes == f"A{header_row + 1}", sheet.title
+        assert sheet.auto_filter.ref.startswith(f"A{header_row}:"), sheet.title
+        assert sheet.cell(header_row, 1).value == "STT"
+        assert sheet["A1"].value and sheet[f"{sheet.cell(1, 4).column_letter}1"].value == NATIONAL_NAME
 
-    with duckdb.connect(str(reports / "dx.duckdb"), read_only=True) as con:
-        value_pct, comparator, target = con.execute(
-            "select value_pct, comparator, target_pct from mart_scorecard "
-            "where agency_code = 'DUCPHO' and indicator_code = 'DG-KT'"
-        ).fetchone()
-        regular_2024 = con.execute(
-            "select regular_spending_vnd from fct_budget_share "
-            "where scope_code = 'DUCPHO' and fiscal_year = 2024 and basis = 'estimate'"
-        ).fetchone()[0]
-    row = next(r for r in sheet.iter_rows(min_row=3) if r[0].value == "DUCPHO" and r[2].value == "DG-KT")
-    assert row[5].value == pytest.approx(value_pct / 100)
-    assert row[5].number_format == "0.0%"
-    assert row[6].value == f"{'≥' if comparator == '>=' else '>'} {float(target):g}%"
+    government = workbook["Chính quyền số"]
+    headers = [c.value for c in government[header_row]]
+    assert headers == [c.header for c in excel.INDICATOR_COLUMNS]
+    row = next(r for r in government.iter_rows(min_row=header_row + 1) if r[3].value == "DG-KT")
+    value_pct, comparator, target = published["dg_kt"]
+    assert row[1].value.endswith("Đức Phổ") and row[4].value == vn_format.period_label(published["complete_quarter"])
+    assert row[7].value == pytest.approx(value_pct / 100)
+    assert row[7].number_format == vn_format.excel_percent_format(vn_format.percent_decimals(value_pct))
+    assert row[8].value == f"{'≥' if comparator == '>=' else '>'} {vn_format.percent(float(target))}"
+    partial = workbook[excel.IN_PROGRESS_SHEET]
+    assert {r[4].value for r in partial.iter_rows(min_row=header_row + 1)} == {
+        vn_format.period_label(published["latest_quarter"])
+    }
 
-    budget = workbook["Ngân sách"]
-    assert [c.value for c in budget[2]][:4] == ["Năm", "Cơ sở", "Chi chuyển đổi số (đồng)", "Chi thường xuyên (đồng)"]
-    line = next(r for r in budget.iter_rows(min_row=3) if r[0].value == 2024 and r[1].value == "Dự toán")
-    assert line[3].value == pytest.approx(float(regular_2024))
-    assert line[3].number_format == "#,##0"
+    budget = workbook[excel.BUDGET_SHEET]
+    line = next(r for r in budget.iter_rows(min_row=header_row + 1) if r[1].value == 2024 and r[2].value == "Dự toán")
+    assert line[4].value == pytest.approx(published["regular_2024"])
+    assert line[4].number_format == vn_format.EXCEL_FORMATS["count"]
+
+
+@pytest.fixture(scope="module")
+def workbook_pdf(reports, tmp_path_factory):
+    return soffice_convert(reports / "reports" / "bao_cao_chuyen_doi_so.xlsx", "pdf", tmp_path_factory.mktemp("pdf"))
+
+
+def test_the_printed_workbook_is_landscape_with_every_table_one_page_wide(workbook_pdf):
+    pages = pdf_pages(workbook_pdf)
+    assert pages and all(p.landscape for p in pages), [p for p in pages if not p.landscape]
+    texts = pdf_text(workbook_pdf).split("\f")[: len(pages)]
+    last_headers = {c[-1].header for c in (excel.INDICATOR_COLUMNS, excel.BUDGET_COLUMNS, excel.WITHHELD_COLUMNS)}
+    for number, text in enumerate(texts, start=1):
+        # a table split by columns leaves a page without its first or its last column
+        assert "STT" in text and any(h in text for h in last_headers), f"page {number} lacks a table edge"
+        assert f"Trang {number}/{len(pages)}" in text, f"page {number} has no page number"
+
+
+def test_the_printed_workbook_has_its_title_block_and_withheld_shares_with_their_decimals(workbook_pdf, published):
+    text = pdf_text(workbook_pdf)
+    for line in (NATIONAL_NAME, MOTTO, excel.TITLE, "Đơn vị tính", "Số liệu tính đến ngày", "SỐ LIỆU ĐANG CẬP NHẬT"):
+        assert line in text, line
+    shares = published["withheld_shares"]
+    assert any(0 < v < 1 for v in shares), "the sample world withholds shares below 1 %"
+    for value in shares:
+        assert vn_format.percent(value) in text, f"withheld share {value} printed as {vn_format.percent(value)}"

@@ -146,10 +146,12 @@ def period_label(code: str | None, lang: str = "vi") -> str:
 # Excel / LibreOffice number formats. A format code is always written with `,` as the thousands
 # placeholder and `.` as the decimal placeholder; the program reading the file renders them with a
 # locale's separators. The `[$-42A]` prefix tags each format with the vi-VN locale (LCID 0x042A):
-# LibreOffice then prints `1.141.800.000` and `0,04 %` whatever the machine's own locale, and Excel,
-# which takes separators from the operating system, prints them so on a Vietnamese Windows. The cell
-# keeps its number (a share as the fraction Excel's `%` expects), so it still sums and sorts. The
-# space before `%`/`đ` is quoted so LibreOffice keeps it for every number of decimals.
+# LibreOffice then prints `1.141.800.000` and `0,04 %` whatever the machine's own locale (checked by
+# tests/test_vn_format.py). Excel takes separators from the operating system, not from the format:
+# a Vietnamese Windows shows the same, an English one `1,141,800,000` — forcing them there would
+# mean storing text, and a figure that no longer sums or sorts. So the cell keeps its number (a
+# share as the fraction Excel's `%` expects). The space before `%`/`đ` is quoted so LibreOffice
+# keeps it for every number of decimals.
 _VI_LOCALE = "[$-42A]"
 
 
@@ -166,7 +168,6 @@ def excel_number_format(decimals: int = 0) -> str:
 
 EXCEL_FORMATS = {
     "count": excel_number_format(0),
-    "decimal": excel_number_format(2),
     "percent": excel_percent_format(1),
     "vnd": f'{excel_number_format(0)}" đ"',
     "year": "0",
