@@ -22,6 +22,7 @@ import xlsxwriter
 
 from dagster_project.ingest.parsing.registry import Agency, AgencyRegistry
 from dagster_project.reports import vn_format as vf
+from dagster_project.reports.letterhead import MOTTO, NATIONAL_NAME, letterhead
 
 FINGERPRINTS = ".fingerprints.json"
 INDEX_NAME = "index.html"
@@ -588,6 +589,9 @@ class _Formats:
         self.title = book.add_format({**base, "bold": True, "font_size": 14, "align": "center", "text_wrap": False})
         self.section = book.add_format({**base, "bold": True, "font_size": 12, "text_wrap": False})
         self.body_left = book.add_format({**base, "bold": True, "align": "center"})
+        self.parent = book.add_format({**base, "align": "center"})
+        self.dated = book.add_format({**base, "italic": True, "align": "center"})
+        self.addressee = book.add_format({**base, "align": "center", "font_size": 12})
         self.status = {
             css: book.add_format({**base, "border": 1, "bg_color": color})
             for css, color in {"ok": "#C8E6C9", "late": "#FFF3C4", "missing": "#FFCDD2", "pending": "#EEEEEE"}.items()
@@ -618,11 +622,16 @@ def write_unit_workbook(unit: UnitFeedback, data: FeedbackData, path: Path) -> P
     sheet.set_footer("&CTrang &P/&N")
     last = len(_WIDTHS) - 1
     vi, en = _title(unit)
-    sheet.merge_range(0, 0, 0, 2, unit.name_vi.upper(), fmt.body_left)
-    sheet.merge_range(0, 3, 0, last, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", fmt.body_left)
-    sheet.merge_range(1, 3, 1, last, "Độc lập - Tự do - Hạnh phúc", fmt.body_left)
-    sheet.merge_range(3, 0, 3, last, vi.upper(), fmt.title)
-    sheet.merge_range(4, 0, 4, last, en, fmt.plain)
+    # the data team writes to the unit: its office heads the sheet (letterhead.py), the unit is addressed
+    published_on = vf.to_vietnam_time(data.published_at).date()
+    head = letterhead(published_on)
+    sheet.merge_range(0, 0, 0, 2, head.issuer_parent, fmt.parent)
+    sheet.merge_range(1, 0, 1, 2, head.issuer, fmt.body_left)
+    sheet.merge_range(0, 3, 0, last, NATIONAL_NAME, fmt.body_left)
+    sheet.merge_range(1, 3, 1, last, MOTTO, fmt.body_left)
+    sheet.merge_range(2, 3, 2, last, head.dated(published_on), fmt.dated)
+    sheet.merge_range(3, 0, 3, last, f"{vi.upper()} ({en})", fmt.title)
+    sheet.merge_range(4, 0, 4, last, f"Kính gửi: {unit.name_vi}", fmt.addressee)
     scope = f"Kỳ {vf.period_label(data.period)}" if data.period else "Mọi kỳ từ năm 2024"
     sheet.merge_range(
         5,

@@ -26,6 +26,7 @@ from docx.shared import Mm, Pt
 
 from dagster_project.reports import vn_format as vf
 from dagster_project.reports.feedback import KINDS
+from dagster_project.reports.letterhead import MOTTO, NATIONAL_NAME, TOWN_ISSUER, letterhead
 
 FONT = "Times New Roman"
 BODY_PT = 13
@@ -281,22 +282,26 @@ def _figure_value(value: float, rule_code: str) -> str:
 # -- sections -----------------------------------------------------------------------------------------
 
 
-def _header_block(doc, data: ReviewData, issuer: Unit) -> None:
+def _issuer_lines(data: ReviewData, issuer: Unit | None) -> tuple[str, str, str]:
+    """(parent body, issuing body, place): the plan's reporting office for the area (letterhead.py,
+    by the year's last day), the unit itself for one unit's review."""
+    head = letterhead(dt.date(data.year, 12, 31))
+    if issuer is None:
+        return head.issuer_parent, head.issuer, head.place
+    parent = TOWN_ISSUER[0] if issuer.agency_type == "town_office" else "ỦY BAN NHÂN DÂN"
+    return parent, issuer.name_vi.upper(), head.place
+
+
+def _header_block(doc, data: ReviewData, issuer: Unit | None) -> None:
     table = doc.add_table(rows=1, cols=2)
     _no_borders(table)
     left, right = table.rows[0].cells
-    body = "ỦY BAN NHÂN DÂN" if issuer.agency_type != "town_office" else "ỦY BAN NHÂN DÂN THỊ XÃ"
-    name = issuer.name_vi.upper() if issuer.agency_type != "area" else f"THỊ XÃ {issuer.name_vi.upper()}"
+    parent, body, place = _issuer_lines(data, issuer)
+    today = vf.to_vietnam_time(dt.datetime.now(dt.UTC)).date()
+    dated = f"{place}, ngày {today.day:02d} tháng {today.month:02d} năm {today.year}"
     for cell, lines in (
-        (left, [(body, False), (name, True), ("Số:      /BC-UBND", False)]),
-        (
-            right,
-            [
-                ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", True),
-                ("Độc lập - Tự do - Hạnh phúc", True),
-                (f"{data.area.name_vi}, {_date_line()}", False),
-            ],
-        ),
+        (left, [(parent, False), (body, True), ("Số:      /BC", False)]),
+        (right, [(NATIONAL_NAME, True), (MOTTO, True), (dated, False)]),
     ):
         cell.paragraphs[0].text = ""
         for i, (text, bold) in enumerate(lines):
@@ -305,13 +310,8 @@ def _header_block(doc, data: ReviewData, issuer: Unit) -> None:
             p.paragraph_format.space_after = Pt(2)
             run = _style_run(p.add_run(text), 12 if cell is left or i < 2 else BODY_PT, bold=bold)
             run.italic = cell is right and i == 2
-    _fixed_widths(table, [62, TEXT_WIDTH_MM - 62])
+    _fixed_widths(table, [70, TEXT_WIDTH_MM - 70])
     _paragraph(doc, after=6)
-
-
-def _date_line() -> str:
-    today = vf.to_vietnam_time(dt.datetime.now(dt.UTC))
-    return f"ngày {today.day:02d} tháng {today.month:02d} năm {today.year}"
 
 
 def _title(doc, data: ReviewData, subject: str) -> None:
@@ -476,7 +476,7 @@ def render_review(data: ReviewData) -> Document:
     names[data.area.agency_code] = data.area.name_vi
     single = len(data.units) == 1 and data.units[0].agency_code != data.area.agency_code
     issuer = data.units[0] if single else data.area
-    _header_block(doc, data, issuer)
+    _header_block(doc, data, issuer if single else None)
     _title(doc, data, issuer.name_vi if single else f"địa bàn {data.area.name_vi}")
     _placeholder(doc, "căn cứ, mục đích, tình hình triển khai chung")
     _paragraph(
