@@ -335,6 +335,7 @@ text-align:left;vertical-align:top}td{overflow-wrap:break-word}th{background:#e3
 td.num{text-align:right;white-space:nowrap}code{font-size:.85em;color:#424242}
 .ok{background:#c8e6c9}.late{background:#fff3c4}.missing{background:#ffcdd2}.pending{background:#eeeeee}
 .refused{background:#ffcdd2}.none{color:#616161;font-style:italic}
+@media (min-width:641px){th,td{min-width:6.5em}}
 @media (max-width:640px){
  table,thead,tbody,tr,th,td{display:block;width:100%}thead{display:none}
  tr{border:1px solid #9e9e9e;border-radius:6px;margin:0 0 10px;overflow:hidden}
