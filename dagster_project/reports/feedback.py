@@ -139,6 +139,8 @@ def load_feedback(published: Path, agency: str | None = None, period: str | None
         ).df()
         if agency is not None and agency not in set(agencies["agency_code"]):
             raise UnknownAgency(f"unknown agency {agency!r}: see `select agency_code, name_vi from dim_agency`")
+        if agency in set(agencies.loc[agencies["agency_type"] == "area", "agency_code"]):
+            raise UnknownAgency(f"{agency} is the reporting area, not a unit that sends files: name a unit")
         # a file belongs to the units its reports are for; a duplicate to those of the file it repeats
         # (`duplicate_of` names that file's path)
         files = con.execute(
