@@ -153,9 +153,13 @@ def _execute_refresh(as_json: bool) -> dict:
 
 
 def _report_paths() -> dict[str, str]:
-    from dagster_project.reports import HTML_NAME, XLSX_NAME, reports_dir
+    from dagster_project.reports import FEEDBACK_DIR, HTML_NAME, XLSX_NAME, reports_dir
 
-    return {"html": str(reports_dir() / HTML_NAME), "workbook": str(reports_dir() / XLSX_NAME)}
+    return {
+        "html": str(reports_dir() / HTML_NAME),
+        "workbook": str(reports_dir() / XLSX_NAME),
+        "feedback": str(reports_dir() / FEEDBACK_DIR / "index.html"),
+    }
 
 
 @contextlib.contextmanager
