@@ -153,9 +153,13 @@ def _execute_refresh(as_json: bool) -> dict:
 
 
 def _report_paths() -> dict[str, str]:
-    from dagster_project.reports import HTML_NAME, XLSX_NAME, reports_dir
+    from dagster_project.reports import FEEDBACK_DIR, HTML_NAME, XLSX_NAME, reports_dir
 
-    return {"html": str(reports_dir() / HTML_NAME), "workbook": str(reports_dir() / XLSX_NAME)}
+    return {
+        "html": str(reports_dir() / HTML_NAME),
+        "workbook": str(reports_dir() / XLSX_NAME),
+        "feedback": str(reports_dir() / FEEDBACK_DIR / "index.html"),
+    }
 
 
 @contextlib.contextmanager
@@ -358,6 +362,51 @@ def report(as_json: bool) -> None:
         click.echo(json.dumps(paths, ensure_ascii=False, indent=2))
     else:
         click.echo(f"scorecard: {paths['html']}\nworkbook:  {paths['workbook']}")
+
+
+@main.command(epilog=EXIT_CODES)
+@click.option("--agency", help="Only this unit (an agency_code of dim_agency).")
+@click.option("--period", help="Only reports, files and flags of this period (2025, 2025-H1, 2025-Q3, 2025-07).")
+@click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
+def feedback(agency: str | None, period: str | None, as_json: bool) -> None:
+    """Write each unit's feedback (phiếu phản hồi) from the published file: one HTML page and one Excel
+    sheet per unit in <warehouse>/reports/feedback/ (a period's in feedback/<period>/): files received,
+    refused files and rows with file, sheet and row, figures awaiting confirmation, reports owed."""
+    from dagster_project.reports import FEEDBACK_DIR, reports_dir
+    from dagster_project.reports.feedback import UnknownAgency, build_feedback
+
+    published = _published_or_exit()
+    try:
+        run = build_feedback(published, reports_dir() / FEEDBACK_DIR, agency=agency, period=period)
+    except (UnknownAgency, ValueError) as exc:
+        _fail(str(exc))
+    result = {"out_dir": str(run.out_dir), "units": run.units, "written": run.written}
+    if agency is None:
+        result["index"] = str(run.index)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        click.echo(f"feedback for {run.units} units written to {run.out_dir}")
+
+
+@main.command(epilog=EXIT_CODES)
+@click.option("--year", type=int, required=True, help="The year reviewed (sơ kết), e.g. 2025.")
+@click.option("--agency", help="Only this unit (an agency_code of dim_agency); default the area and every unit.")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), help="Where to write the .docx.")
+def review(year: int, agency: str | None, out_path: Path | None) -> None:
+    """Write the yearly review draft (báo cáo sơ kết) as an editable .docx from the published file:
+    each indicator against the year's and the 2025/2030 targets, the budget share against its floor,
+    the submissions record and the withheld figures, with marked places for the office's prose."""
+    from dagster_project.reports import reports_dir
+    from dagster_project.reports.review import UnknownAgency, write_review
+
+    published = _published_or_exit()
+    path = out_path or reports_dir() / (f"so_ket_{year}" + (f"_{agency}" if agency else "") + ".docx")
+    try:
+        written = write_review(published, path, year=year, agency=agency)
+    except (UnknownAgency, ValueError) as exc:
+        _fail(str(exc))
+    click.echo(f"yearly review {year}: {written}")
 
 
 @main.command(epilog=EXIT_CODES)
