@@ -7,6 +7,7 @@ import datetime as dt
 import math
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import xlsxwriter
 
@@ -26,6 +27,8 @@ def test_missing_figures_are_a_dash():
     for fn in (f.number, f.percent, f.money_vnd, f.money_million, f.date, f.timestamp, f.period_label):
         assert fn(None) == f.MISSING
     assert f.number(math.nan) == f.percent(float("nan")) == f.MISSING
+    # a date column read through pandas holds NaT where a report never arrived
+    assert f.date(pd.NaT) == f.timestamp(pd.NaT) == f.MISSING
 
 
 @pytest.mark.parametrize(

@@ -37,7 +37,7 @@ _MONTHS_EN = [
 
 
 def _missing(x: object) -> bool:
-    if x is None:
+    if x is None or x != x:  # None, NaN and pandas' NaT (the two that are unequal to themselves)
         return True
     try:
         return math.isnan(float(x))  # type: ignore[arg-type]
@@ -102,7 +102,7 @@ def to_vietnam_time(value: dt.datetime | str) -> dt.datetime:
 
 def timestamp(value: dt.datetime | str | None, suffix: bool = True) -> str:
     """`2026-12-01 07:29:38 UTC` → `01/12/2026 14:29 (giờ Việt Nam)`, to the minute."""
-    if value is None:
+    if _missing(value):
         return MISSING
     text = to_vietnam_time(value).strftime("%d/%m/%Y %H:%M")
     return f"{text} (giờ Việt Nam)" if suffix else text
@@ -110,7 +110,7 @@ def timestamp(value: dt.datetime | str | None, suffix: bool = True) -> str:
 
 def date(value: dt.date | dt.datetime | str | None) -> str:
     """`2026-10-15` → `15/10/2026` (a datetime's calendar date as written, no time-zone shift)."""
-    if value is None or _missing(value):
+    if _missing(value):
         return MISSING
     return _as_datetime(value).strftime("%d/%m/%Y")
 
