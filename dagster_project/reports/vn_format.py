@@ -37,7 +37,7 @@ _MONTHS_EN = [
 
 
 def _missing(x: object) -> bool:
-    if x is None or x != x:  # None, NaN and pandas' NaT (the two that are unequal to themselves)
+    if x is None or x != x:  # noqa: PLR0124 — None, NaN and pandas' NaT (the two that are unequal to themselves)
         return True
     try:
         return math.isnan(float(x))  # type: ignore[arg-type]
