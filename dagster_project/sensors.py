@@ -1,10 +1,15 @@
-"""A sensor on the raw tree: start a refresh when a file arrives or changes, and not otherwise."""
+"""A sensor on the raw tree: start a refresh when a file arrives or changes, and not otherwise.
+
+It is RUNNING as soon as the daemon loads the definitions (nobody has to switch it on in the UI),
+like the run-status sensors that log each run (run_summary.py) and the daily schedule.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import os
 
-from dagster import RunRequest, SensorEvaluationContext, SkipReason, sensor
+from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, SkipReason, sensor
 
 from dagster_project import settings
 from dagster_project.ingest.scan import scan_raw_tree
@@ -18,7 +23,27 @@ def raw_tree_fingerprint() -> str:
     return digest.hexdigest()
 
 
-@sensor(job_name="refresh", minimum_interval_seconds=60)
+RAW_TREE_INTERVAL_SECONDS = 60
+
+
+def sensor_interval(default: int) -> int:
+    """Seconds between two evaluations of a sensor: `DX_SENSOR_INTERVAL_SECONDS` when set (the
+    end-to-end test sets a few seconds), else the sensor's own default."""
+    value = os.environ.get("DX_SENSOR_INTERVAL_SECONDS")
+    if not value:
+        return default
+    try:
+        return max(1, int(value))
+    except ValueError:
+        raise ValueError(f"DX_SENSOR_INTERVAL_SECONDS must be a whole number of seconds, not {value!r}") from None
+
+
+@sensor(
+    job_name="refresh",
+    minimum_interval_seconds=sensor_interval(RAW_TREE_INTERVAL_SECONDS),
+    default_status=DefaultSensorStatus.RUNNING,
+    description="Starts a refresh when a file arrives in or changes under the raw tree ($DX_RAW_DIR).",
+)
 def raw_tree_sensor(context: SensorEvaluationContext):
     if not settings.raw_dir().is_dir():
         return SkipReason(f"raw tree {settings.raw_dir()} does not exist")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from dagster import RunRequest, SkipReason, build_sensor_context
 
-from dagster_project.sensors import raw_tree_sensor
+from dagster_project.sensors import RAW_TREE_INTERVAL_SECONDS, raw_tree_sensor, sensor_interval
 
 
 def test_sensor_requests_a_run_for_a_new_or_changed_file_and_skips_an_unchanged_tree(tmp_path, monkeypatch):
@@ -28,3 +29,13 @@ def test_sensor_requests_a_run_for_a_new_or_changed_file_and_skips_an_unchanged_
     report.write_bytes(b"second version, longer")
     changed = raw_tree_sensor(build_sensor_context(cursor=arrived.run_key))
     assert isinstance(changed, RunRequest) and changed.run_key != arrived.run_key
+
+
+def test_the_sensor_interval_is_its_default_unless_dx_sensor_interval_seconds_says_otherwise(monkeypatch):
+    monkeypatch.delenv("DX_SENSOR_INTERVAL_SECONDS", raising=False)
+    assert raw_tree_sensor.minimum_interval_seconds == sensor_interval(RAW_TREE_INTERVAL_SECONDS) == 60
+    monkeypatch.setenv("DX_SENSOR_INTERVAL_SECONDS", "2")
+    assert sensor_interval(RAW_TREE_INTERVAL_SECONDS) == 2
+    monkeypatch.setenv("DX_SENSOR_INTERVAL_SECONDS", "soon")
+    with pytest.raises(ValueError, match="DX_SENSOR_INTERVAL_SECONDS"):
+        sensor_interval(RAW_TREE_INTERVAL_SECONDS)
