@@ -15,12 +15,14 @@ from dagster_project import settings
 from dagster_project.ingest.scan import scan_raw_tree
 
 
-def raw_tree_fingerprint() -> str:
-    """Digest of every file's path, size and modification time: cheap, and changes on any arrival."""
-    digest = hashlib.sha256()
+def raw_tree_fingerprint() -> str | None:
+    """Digest of every file's path, size and modification time: cheap, and changes on any arrival.
+    None for a tree that holds no file yet."""
+    digest, files = hashlib.sha256(), 0
     for f in scan_raw_tree(settings.raw_dir()):
         digest.update(f"{f.path}\0{f.size_bytes}\0{f.mtime_ns}\n".encode())
-    return digest.hexdigest()
+        files += 1
+    return digest.hexdigest() if files else None
 
 
 RAW_TREE_INTERVAL_SECONDS = 60
@@ -48,6 +50,8 @@ def raw_tree_sensor(context: SensorEvaluationContext):
     if not settings.raw_dir().is_dir():
         return SkipReason(f"raw tree {settings.raw_dir()} does not exist")
     fingerprint = raw_tree_fingerprint()
+    if fingerprint is None:
+        return SkipReason(f"raw tree {settings.raw_dir()} holds no file yet")
     if fingerprint == context.cursor:
         return SkipReason("no file arrived or changed")
     context.update_cursor(fingerprint)

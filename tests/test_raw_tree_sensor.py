@@ -1,4 +1,5 @@
-"""The raw-tree sensor starts a refresh when a file arrives or changes, and not otherwise."""
+"""The raw-tree sensor starts a refresh when a file arrives or changes, and not otherwise (nor for a
+tree that holds no file yet)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,10 @@ def test_sensor_requests_a_run_for_a_new_or_changed_file_and_skips_an_unchanged_
     raw = tmp_path / "raw"
     (raw / "2024-10-05").mkdir(parents=True)
     monkeypatch.setenv("DX_RAW_DIR", str(raw))
+    (raw / "README.md").write_text("the landing zone", encoding="utf-8")
+    empty = raw_tree_sensor(build_sensor_context(cursor=None))
+    assert isinstance(empty, SkipReason) and "holds no file yet" in empty.skip_message
+
     report = raw / "2024-10-05" / "bao cao.xlsx"
     report.write_bytes(b"first version")
 
