@@ -43,3 +43,33 @@ def test_every_launched_run_executes_in_one_process_under_the_refresh_lock_and_u
         ["raw_tree_sensor", "refresh_summary_on_success", "refresh_summary_on_failure"], DefaultSensorStatus.RUNNING
     )
     assert defs.resolve_schedule_def("daily_refresh").default_status == DefaultScheduleStatus.RUNNING
+
+
+def test_processes_loading_the_definitions_together_parse_the_dbt_project_one_at_a_time(tmp_path, monkeypatch):
+    """The daemon's and the webserver's code servers load the definitions at the same moment; a stale
+    manifest is parsed by one of them at a time, never rewritten while another reads it."""
+    import threading
+    import time
+
+    from dagster_project import transform
+
+    monkeypatch.setattr(transform, "_stamp_path", lambda: tmp_path / "prepared_for.json")
+    monkeypatch.setattr(transform.settings, "export_for_subprocesses", lambda: None)
+    inside, most = [0], [0]
+    guard = threading.Lock()
+
+    def fake_parse(project) -> None:
+        with guard:
+            inside[0] += 1
+            most[0] = max(most[0], inside[0])
+        time.sleep(0.3)
+        with guard:
+            inside[0] -= 1
+
+    monkeypatch.setattr(transform.dbt_project.preparer, "prepare", fake_parse)
+    loaders = [threading.Thread(target=transform.prepare_manifest, kwargs={"force": True}) for _ in range(3)]
+    for loader in loaders:
+        loader.start()
+    for loader in loaders:
+        loader.join()
+    assert most[0] == 1
