@@ -5,7 +5,8 @@ the daemon, the webserver, a run worker) prepares it again only when a file of t
 newer than the manifest or the manifest was parsed for another warehouse. The second rule keeps
 dbt's partial parsing working: each run copies `target/partial_parse.msgpack`, and dbt throws it
 away ("profile has changed") when the profile — whose path names `DX_WAREHOUSE_DIR` — differs from
-the one it was parsed with, then parses the whole project again inside every refresh (about 3 s of dbt's 5.7 s start-up at nation scale).
+the one it was parsed with, then parses the whole project again inside every refresh (about 3 s of
+dbt's 5.7 s start-up at nation scale).
 """
 
 from __future__ import annotations
