@@ -74,6 +74,7 @@ def test_quick_bench_writes_every_figure(tmp_path):
     assert daemon["daemon"]["success"] and daemon["daemon"]["published"] and daemon["daemon"]["summary_logged"]
     assert daemon["daemon"]["processes_running_steps"] == 1, "a launched run does its steps in one process"
     assert daemon["daemon_over_cli"] == daemon["daemon"]["seconds"] / daemon["cli"]["seconds"] > 0
+    assert daemon["cli_outside_steps_seconds"] > 0 and daemon["daemon_outside_steps_seconds"] > 0
 
     assert set(r["goals"]) == {
         "ingest_vs_floor",
