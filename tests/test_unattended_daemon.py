@@ -25,9 +25,12 @@ import urllib.request
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from sample_world import generate
 from tests.clients import chromium_page
+
+pytestmark = pytest.mark.pipeline  # a generated world, refreshed by a run the daemon starts
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
