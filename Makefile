@@ -91,8 +91,12 @@ docs: install
 	if [ -n "$$catalog" ]; then rm -rf "$$wh"; fi; exit $$status
 	@echo "dbt docs: open file://$(abspath $(DOCS_DIR))/static_index.html"
 
+## The Dagster UI and its daemon (sensors, schedule) on 127.0.0.1:3000. Runs and sensor cursors are kept in
+## .dagster_home/ (configured like deploy/dagster.yaml), or in the instance DAGSTER_HOME names.
+DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 dagster-ui: install
-	$(VENV)/bin/dagster dev -m dagster_project.definitions -h 127.0.0.1 -p 3000
+	mkdir -p "$(DAGSTER_HOME)" && { [ -f "$(DAGSTER_HOME)/dagster.yaml" ] || cp deploy/dagster.yaml "$(DAGSTER_HOME)/"; }
+	DAGSTER_HOME="$(DAGSTER_HOME)" $(VENV)/bin/dagster dev -m dagster_project.definitions -h 127.0.0.1 -p 3000
 
 clean:
 	rm -rf warehouse dbt/target dbt/logs $(VENV)/.installed

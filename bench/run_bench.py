@@ -18,6 +18,10 @@ Stages, each run once and reused where it can serve several figures:
   overhead     the town sample refreshed twice; the second refresh has nothing new
   scaling      full refreshes of synthetic worlds (offices 0, years 3) of 15, 60 and 240 communes, with
                the main world's full refresh as the last point; log-log slope of seconds vs files
+  daemon run   the town sample refreshed by `dxw refresh`, then by a real `dagster-daemon` (temporary
+               DAGSTER_HOME from deploy/dagster.yaml) whose raw-tree sensor starts the run: launch-to-success
+               time over the CLI's wall time, both into an empty warehouse with the dbt manifest already
+               parsed for it (--quick: the tiny world's full refresh stands in for the CLI's run)
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ import math
 import os
 import platform
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -79,7 +84,9 @@ GOALS = {
     "incremental_vs_full": ("incremental ≤ 10% of the full refresh", 0.10, "max"),
     "peak_pss_gib": ("peak memory < 2 GiB (summed PSS of the refresh tree)", 2.0, "max"),
     "scaling_slope": ("scaling no worse than linear (log-log slope ≤ 1)", 1.0, "max"),
+    "daemon_run_vs_cli": ("daemon-started refresh ≤ 1.2× `dxw refresh` (town sample)", 1.2, "max"),
 }
+DAEMON_RUN_TIMEOUT_S = 1800
 
 
 def log(message: str) -> None:
@@ -256,6 +263,132 @@ def refresh(raw: Path, warehouse: Path, registry: Path, label: str) -> dict:
     return result
 
 
+def prepare_manifest_for(warehouse: Path) -> None:
+    """Parse the dbt project for `warehouse`, as the refresh does when it differs from the last one, so
+    neither timed run below parses inside its window."""
+    env = {**os.environ, "DX_WAREHOUSE_DIR": str(warehouse)}
+    code = "from dagster_project.transform import prepare_manifest; prepare_manifest()"
+    subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, check=True, capture_output=True)
+
+
+def daemon_run(raw: Path, warehouse: Path, registry: Path, work: Path) -> dict:
+    """A refresh as the unattended deployment runs it: `dagster-daemon` on a temporary DAGSTER_HOME
+    (deploy/dagster.yaml) whose raw-tree sensor sees the tree and launches the run. Timed from the run's
+    creation (the launch) to its end, from Dagster's run record; the daemon is stopped by process group."""
+    from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
+
+    home = work / "dagster_home"
+    home.mkdir()
+    shutil.copy(ROOT / "deploy" / "dagster.yaml", home / "dagster.yaml")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DAGSTER_")}
+    env.update(
+        DAGSTER_HOME=str(home),
+        DX_RAW_DIR=str(raw),
+        DX_WAREHOUSE_DIR=str(warehouse),
+        DX_REGISTRY_DIR=str(registry),
+    )
+    env.pop("DX_SENSOR_INTERVAL_SECONDS", None)  # the sensors at their production pace: they share the CPUs
+    bin_dir = Path(sys.executable).parent
+    log(f"daemon run: dagster-daemon on {raw} → {warehouse}")
+    with DagsterInstance.from_config(str(home)) as instance:  # its storage exists before the daemon starts
+        started = time.time()
+        with (work / "daemon.log").open("w", encoding="utf-8") as out:
+            daemon = subprocess.Popen(
+                [str(bin_dir / "dagster-daemon"), "run", "-m", "dagster_project.definitions"],
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # its code server and the run worker share its process group
+            )
+        try:
+            record = None
+            while time.time() - started < DAEMON_RUN_TIMEOUT_S:
+                records = instance.get_run_records(filters=RunsFilter(job_name="refresh"))
+                record = records[0] if records else None
+                if record is not None and record.dagster_run.is_finished:
+                    break
+                if daemon.poll() is not None:
+                    raise RuntimeError(f"dagster-daemon exited ({daemon.returncode}); see {work / 'daemon.log'}")
+                time.sleep(1)
+            if record is None or not record.dagster_run.is_finished:
+                raise RuntimeError(f"no daemon run finished in {DAEMON_RUN_TIMEOUT_S} s; see {work / 'daemon.log'}")
+            run_id = record.dagster_run.run_id
+            step_pids = {  # the processes the steps started in
+                e.dagster_event.pid
+                for e in instance.all_logs(run_id)
+                if e.dagster_event and e.dagster_event.is_step_start
+            }
+            summary, deadline = None, time.time() + 180
+            while summary is None and time.time() < deadline:  # the run-status sensor's next tick, ≤ 30 s
+                summary = next((line for line in _log_lines(warehouse) if line.get("run_id") == run_id), None)
+                time.sleep(1)
+        finally:
+            stop_process_group(daemon)
+    created = record.create_timestamp.timestamp()
+    result = {
+        "run_id": run_id,
+        "status": record.dagster_run.status.value,
+        "success": record.dagster_run.status == DagsterRunStatus.SUCCESS,
+        "seconds": record.end_time - created,
+        "launch_to_start_seconds": record.start_time - created,
+        "daemon_start_to_launch_seconds": created - started,
+        "processes_running_steps": len(step_pids),
+        "summary_logged": summary is not None,
+        "published": bool(summary and summary.get("published")),
+        "steps": (summary or {}).get("steps") or {},
+    }
+    log(
+        f"daemon run: {result['seconds']:.1f} s launch to {result['status']} ({result['launch_to_start_seconds']:.1f} s "
+        f"before its first event), steps in {len(step_pids)} process(es), summary logged {result['summary_logged']}"
+    )
+    return result
+
+
+def stop_process_group(proc: subprocess.Popen, grace: float = 60) -> None:
+    """SIGTERM the process group `proc` leads, SIGKILL whatever is left of it after `grace` seconds."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, sig)
+        deadline = time.time() + grace
+        while time.time() < deadline:
+            proc.poll()
+            try:
+                os.killpg(proc.pid, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.5)
+
+
+def _log_lines(warehouse: Path) -> list[dict]:
+    path = warehouse / "logs" / "refresh.jsonl"
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def daemon_stage(raw: Path, registry: Path, files: int, label: str, work: Path, cli: dict | None = None) -> dict:
+    """`dxw refresh` (or the given CLI refresh of the same tree), then a daemon-started run, on the same
+    raw tree into the same (emptied) warehouse path."""
+    warehouse = work / "warehouse-daemon-stage"
+    prepare_manifest_for(warehouse)
+    if cli is None:
+        cli = refresh(raw, warehouse, registry, "daemon-stage-cli")
+        shutil.rmtree(warehouse)
+    daemon = daemon_run(raw, warehouse, registry, work)
+    shutil.rmtree(warehouse)
+    return {
+        "world": label,
+        "files": files,
+        "cli": _public(cli),
+        "daemon": daemon,
+        "daemon_over_cli": daemon["seconds"] / cli["seconds"],
+        # what is not step work (start-up, loading the definitions, launch): less at the mercy of a busy machine
+        "cli_outside_steps_seconds": cli["seconds"] - sum(cli["steps"].values()),
+        "daemon_outside_steps_seconds": daemon["seconds"] - sum(daemon["steps"].values()),
+    }
+
+
 def step_seconds(steps: dict[str, float], *needles: str) -> float | None:
     """Seconds of the refresh steps whose key contains one of the needles (step keys may change)."""
     found = [v for k, v in steps.items() if any(n in k for n in needles)]
@@ -423,6 +556,11 @@ def run(args: argparse.Namespace) -> dict:
     shutil.move(held_path, parked)
     warehouse = work / "warehouse"
     full = refresh(raw_copy, warehouse, main_world["registry"], "full")
+    daemon_quick = None
+    if args.quick:  # the tiny world stands in for the town sample, the full refresh for the CLI's run
+        label = "the main (tiny) world less one file, --quick"
+        files = main_world["files"] - 1
+        daemon_quick = daemon_stage(raw_copy, main_world["registry"], files, label, work, cli=full)
     log("gates as plain SQL on the full refresh's build database")
     sql_s, outcomes = gates_sql.run_gates_sql(warehouse / "build.duckdb")
     agreement = gates_sql.compare_with_gx(outcomes, full["_checks"])
@@ -529,6 +667,14 @@ def run(args: argparse.Namespace) -> dict:
         "loglog_slope": loglog_slope([(p["files"], p["seconds"]) for p in points]),
     }
 
+    # 11. a daemon-started run against `dxw refresh`, on the town sample
+    if daemon_quick is not None:
+        results["daemon_run"] = daemon_quick
+    else:
+        town = world_facts(15, 10, 3, args.workers, work)
+        label = "town sample (15 communes, 10 offices, 3 years)"
+        results["daemon_run"] = daemon_stage(town["raw"], town["registry"], town["files"], label, work)
+
     ing = results["ingestion"]
     figures = {
         "ingest_vs_floor": ing["ingest_over_floor"],
@@ -538,6 +684,7 @@ def run(args: argparse.Namespace) -> dict:
         "incremental_vs_full": results["refresh"]["incremental_vs_full"],
         "peak_pss_gib": results["memory"]["peak_pss_gib"],
         "scaling_slope": results["scaling"]["loglog_slope"],
+        "daemon_run_vs_cli": results["daemon_run"]["daemon_over_cli"],
     }
     results["goals"] = {
         key: {
@@ -663,6 +810,16 @@ def table(r: dict) -> str:
             f"  {p['communes']:>8,} {p['files']:>8,} {p['seconds']:>9.1f} {1000 * p['seconds_per_file']:>9.2f}{flag}"
         )
     lines.append(f"  log-log slope of seconds vs files: {_fmt(sc['loglog_slope'], '.2f')}")
+    dr = r["daemon_run"]
+    lines += ["", f"daemon-started refresh vs `dxw refresh`, {dr['world']}, {dr['files']:,} files, empty warehouse:"]
+    lines.append(_row("  dxw refresh (wall time)", dr["cli"]["seconds"], note=f"published: {dr['cli']['published']}"))
+    note = (
+        f"{dr['daemon_over_cli']:.2f}x the CLI; {dr['daemon']['launch_to_start_seconds']:.1f} s launch to first "
+        f"event; steps in {dr['daemon']['processes_running_steps']} process(es); published: {dr['daemon']['published']}"
+    )
+    outside = f"outside the steps: CLI {dr['cli_outside_steps_seconds']:.1f} s, daemon run {dr['daemon_outside_steps_seconds']:.1f} s"
+    lines.append(_row("  daemon run (sensor launch to success)", dr["daemon"]["seconds"], note=note))
+    lines.append(f"      ({outside})")
     lines += ["", "goals:"]
     for g in r["goals"].values():
         met = {True: "met", False: "NOT MET", None: "not measured"}[g["met"]]

@@ -1,6 +1,15 @@
-"""Assembles the Dagster definitions; every concern lives in its own module."""
+"""Assembles the Dagster definitions; every concern lives in its own module.
+
+Loaded the same way by `dxw`, `dagster dev` (`make dagster-ui`), `dagster-daemon`, `dagster-webserver`
+and every run worker: the dbt manifest is prepared here when it is stale (dbt found beside this
+interpreter, activated or not), and every run executes in one process under the refresh lock.
+"""
 
 from __future__ import annotations
+
+from dagster_project.transform import prepare_manifest
+
+prepare_manifest()  # the dbt assets read the manifest when their module is imported, just below
 
 from dagster import Definitions, define_asset_job
 
@@ -9,13 +18,11 @@ from dagster_project.assets.publish import published_warehouse
 from dagster_project.assets.quality import great_expectations_suites
 from dagster_project.assets.reports import scorecard_reports
 from dagster_project.assets.transform import dbt_models
+from dagster_project.executor import refresh_executor
 from dagster_project.resources import build_resources
 from dagster_project.run_summary import refresh_summary_sensors
 from dagster_project.schedules import daily_refresh_schedule
 from dagster_project.sensors import raw_tree_sensor
-from dagster_project.transform import dbt_project
-
-dbt_project.prepare_if_dev()
 
 refresh_job = define_asset_job(
     "refresh", selection="*", description="Ingest, transform, check, publish everything and regenerate the reports."
@@ -28,4 +35,5 @@ defs = Definitions(
     schedules=[daily_refresh_schedule],
     sensors=[raw_tree_sensor, *refresh_summary_sensors],
     resources=build_resources(),
+    executor=refresh_executor,  # the refresh job and any materialisation started from the UI
 )

@@ -10,7 +10,9 @@ it when the holder exits or is killed, so a crashed refresh never leaves a stale
         ...run the refresh...
 
 `DX_REFRESH_LOCK_WAIT` (seconds, default 0) lets a second refresh wait for the first instead of
-being refused. Readers of the published `dx.duckdb` never take this lock.
+being refused. A run Dagster launches (schedule, sensor, UI; see executor.py) has nobody to try
+again, so it waits: `DX_REFRESH_LOCK_WAIT` when set, else an hour (`RUN_LOCK_WAIT_SECONDS`).
+Readers of the published `dx.duckdb` never take this lock.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 LOCK_NAME = "refresh.lock"
+RUN_LOCK_WAIT_SECONDS = 3600.0
 
 
 class RefreshLocked(RuntimeError):
@@ -34,11 +37,16 @@ def lock_path(warehouse_dir: Path) -> Path:
     return Path(warehouse_dir) / LOCK_NAME
 
 
-def _default_wait() -> float:
+def _default_wait(unset: float = 0.0) -> float:
     try:
-        return max(0.0, float(os.environ.get("DX_REFRESH_LOCK_WAIT", "0")))
+        return max(0.0, float(os.environ.get("DX_REFRESH_LOCK_WAIT", unset)))
     except ValueError:
-        return 0.0
+        return unset
+
+
+def run_lock_wait() -> float:
+    """How long a run Dagster launched waits for the lock: `DX_REFRESH_LOCK_WAIT`, else an hour."""
+    return _default_wait(unset=RUN_LOCK_WAIT_SECONDS)
 
 
 @contextlib.contextmanager

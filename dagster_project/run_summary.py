@@ -17,6 +17,7 @@ import duckdb
 from dagster import (
     DagsterInstance,
     DagsterRunStatus,
+    DefaultSensorStatus,
     RunStatusSensorContext,
     SkipReason,
     run_status_sensor,
@@ -24,9 +25,11 @@ from dagster import (
 
 from dagster_project import settings
 from dagster_project.audit import AuditMissing, read_audit
+from dagster_project.sensors import sensor_interval
 from dagster_project.warehouse_status import withheld_figures
 
 PUBLISH_ASSET = "published_warehouse"
+SUMMARY_INTERVAL_SECONDS = 30  # Dagster's default for run-status sensors
 
 
 def refresh_log_path() -> Path:
@@ -52,6 +55,15 @@ def _step_failures(instance: DagsterInstance, run_id: str) -> list[str]:
         and entry.dagster_event.event_specific_data is not None
         and entry.dagster_event.event_specific_data.error is not None
     ]
+
+
+def _run_failure(instance: DagsterInstance, run_id: str) -> str | None:
+    """The error that failed the run outside any step (e.g. the refresh lock held too long), if any."""
+    for entry in instance.all_logs(run_id):
+        event = entry.dagster_event
+        if event is not None and event.is_run_failure and getattr(event.event_specific_data, "error", None):
+            return event.event_specific_data.error.message.strip()
+    return None
 
 
 def _step_seconds(instance: DagsterInstance, run_id: str) -> dict[str, float]:
@@ -117,6 +129,8 @@ def build_run_summary(instance: DagsterInstance, run_id: str) -> dict:
         why = "blocking checks failed: " + "; ".join(audit.blocking_failures)
     elif failures:
         why = "a step failed: " + failures[0].splitlines()[0]
+    elif run_failure := _run_failure(instance, run_id):
+        why = "the run failed: " + run_failure.splitlines()[0]
     else:
         why = "the publish step did not run in this run"
     return {
@@ -174,6 +188,8 @@ def _summary_sensor(status: DagsterRunStatus):
     return run_status_sensor(
         name=f"refresh_summary_on_{status.value.lower()}",
         run_status=status,
+        minimum_interval_seconds=sensor_interval(SUMMARY_INTERVAL_SECONDS),
+        default_status=DefaultSensorStatus.RUNNING,
         description=f"Appends the summary of every refresh run that ends in {status.value} to logs/refresh.jsonl.",
     )(_log_finished_refresh)
 

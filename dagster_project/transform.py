@@ -1,15 +1,18 @@
-"""The dbt project as Dagster sees it: one DbtProject, its manifest prepared once, never at import.
+"""The dbt project as Dagster sees it: one DbtProject, its manifest prepared only when stale.
 
-`dxw refresh`, `make install` and `dagster dev` prepare the manifest (dbt parse) before definitions
-load, and again only when a file of the dbt project is newer than the manifest or the manifest was
-parsed for another warehouse. The second rule keeps dbt's partial parsing working: each run copies
-`target/partial_parse.msgpack`, and dbt throws it away ("profile has changed") when the profile —
-whose path names `DX_WAREHOUSE_DIR` — differs from the one it was parsed with, then parses the whole
-project again inside every refresh (about 3 s of dbt's 5.7 s start-up at nation scale).
+`make install` prepares the manifest (dbt parse); loading the definitions (`dxw refresh`, `dagster dev`,
+the daemon, the webserver, a run worker) prepares it again only when a file of the dbt project is
+newer than the manifest or the manifest was parsed for another warehouse. The second rule keeps
+dbt's partial parsing working: each run copies `target/partial_parse.msgpack`, and dbt throws it
+away ("profile has changed") when the profile — whose path names `DX_WAREHOUSE_DIR` — differs from
+the one it was parsed with, then parses the whole project again inside every refresh (about 3 s of
+dbt's 5.7 s start-up at nation scale).
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 
 from dagster_dbt import DbtProject
@@ -51,7 +54,19 @@ def manifest_is_stale() -> bool:
 def prepare_manifest(force: bool = False) -> None:
     """Run `dbt parse` when the manifest is missing, older than the project or parsed for another
     warehouse, so definitions load and the refresh's dbt run can parse partially."""
-    if force or manifest_is_stale():
-        settings.export_for_subprocesses()
-        dbt_project.preparer.prepare(dbt_project)
-        _stamp_path().write_text(json.dumps(_prepared_for()), encoding="utf-8")
+    with _one_preparer():
+        if force or manifest_is_stale():
+            settings.export_for_subprocesses()
+            dbt_project.preparer.prepare(dbt_project)
+            _stamp_path().write_text(json.dumps(_prepared_for()), encoding="utf-8")
+
+
+@contextlib.contextmanager
+def _one_preparer():
+    """One `dbt parse` at a time: the daemon's and the webserver's code servers load the definitions
+    together, and a second parse would rewrite the manifest while the first process reads it."""
+    target = dbt_project.manifest_path.parent
+    target.mkdir(parents=True, exist_ok=True)
+    with (target / ".prepare.lock").open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file closes
+        yield

@@ -24,14 +24,14 @@ def test_quick_bench_writes_every_figure(tmp_path):
         text=True,
         cwd=ROOT,
         check=False,
-        timeout=900,
+        timeout=1800,
     )
     assert run.returncode == 0, run.stderr[-3000:]
     assert "goals:" in run.stdout
     r = json.loads(out.read_text(encoding="utf-8"))
 
     assert {"command", "machine", "world", "ingestion", "transform", "refresh", "quality_gates", "publish"} <= set(r)
-    assert {"overhead", "memory", "queries", "scaling", "goals"} <= set(r)
+    assert {"overhead", "memory", "queries", "scaling", "daemon_run", "goals"} <= set(r)
     assert r["machine"]["cpu_count"] >= 1 and r["machine"]["ram_gib"] > 0 and r["machine"]["packages"]["duckdb"]
     world = r["world"]
     assert world["communes"] == 4 and world["years"] == 1 and world["files"] > 0 and world["rows"] > 0
@@ -69,6 +69,13 @@ def test_quick_bench_writes_every_figure(tmp_path):
     assert [p["communes"] for p in points] == [2, 4] and all(p["seconds_per_file"] > 0 for p in points)
     assert r["scaling"]["loglog_slope"] is not None
 
+    daemon = r["daemon_run"]
+    assert daemon["files"] == world["files"] - 1 and daemon["cli"]["published"]
+    assert daemon["daemon"]["success"] and daemon["daemon"]["published"] and daemon["daemon"]["summary_logged"]
+    assert daemon["daemon"]["processes_running_steps"] == 1, "a launched run does its steps in one process"
+    assert daemon["daemon_over_cli"] == daemon["daemon"]["seconds"] / daemon["cli"]["seconds"] > 0
+    assert daemon["cli_outside_steps_seconds"] > 0 and daemon["daemon_outside_steps_seconds"] > 0
+
     assert set(r["goals"]) == {
         "ingest_vs_floor",
         "ingest_vs_status_quo",
@@ -77,5 +84,6 @@ def test_quick_bench_writes_every_figure(tmp_path):
         "incremental_vs_full",
         "peak_pss_gib",
         "scaling_slope",
+        "daemon_run_vs_cli",
     }
     assert all(g["value"] is not None and g["met"] in (True, False) for g in r["goals"].values())
