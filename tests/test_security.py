@@ -38,8 +38,12 @@ ALLOWED_INTERPOLATIONS = {
     "selected": "column names from our expectations/ suites, each quoted",
     "_quote(column)": "a column name from our suites, quoted",
     "_quote(table)": "a table name from our suites, quoted",
+    "_REPORTING_PERIODS": "reports/data.py's constant query of the reporting periods",
+    "_ROW_COLUMNS": "reports/data.py's constant column list",
+    "joins": "reports/data.py's constant join clause",
 }
-ALLOWED_SQL_VARIABLES = {"ddl", "PUBLISH_LOG_DDL", "_CREATE_REVIEWS", "sql", "PREVIEW_SQL[table]"}
+# plan_context: executor.py hands Dagster's executor its plan (`Executor.execute(plan_context, plan)`), not SQL
+ALLOWED_SQL_VARIABLES = {"ddl", "PUBLISH_LOG_DDL", "_CREATE_REVIEWS", "sql", "PREVIEW_SQL[table]", "plan_context"}
 
 
 def _sql_calls():

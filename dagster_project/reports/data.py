@@ -132,8 +132,9 @@ def load_scorecard(published: Path) -> ScorecardData:
             inner join fct_indicator_values as v
                 on v.agency_code = s.agency_code and v.indicator_code = s.indicator_code
                 and v.period_type = r.period_type and v.period_end > r.period_end
-            order by v.period_code, i.pillar, s.indicator_code, s.agency_code <> '{AREA}', s.agency_code
-            """
+            order by v.period_code, i.pillar, s.indicator_code, s.agency_code <> ?, s.agency_code
+            """,
+            [AREA],
         ).df()
         budget = con.execute(
             "select fiscal_year, basis, dx_spending_vnd, regular_spending_vnd, share_pct, floor_pct, comparator, "
