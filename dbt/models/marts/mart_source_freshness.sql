@@ -1,25 +1,9 @@
--- Per unit and kind of report owed: the latest period received, the latest period owed by the as-of
--- date, how many owed periods are missing, and whether the source is stale. The one home of staleness;
--- read from the published submission record, so the two always agree.
+-- Staleness per unit and kind of report owed, as int_source_freshness decides it.
 with
 
-submissions as (
+source_freshness as (
 
-    select * from {{ ref('fct_submissions') }}
-
-),
-
-by_source as (
-
-    select
-        agency_code,
-        report_kind,
-        arg_max(period_code, period_end) filter (where status <> 'missing') as latest_received,
-        arg_max(period_code, period_end) as latest_expected,
-        count(*) filter (where status = 'missing') as periods_missing
-
-    from submissions
-    group by agency_code, report_kind
+    select * from {{ ref('int_source_freshness') }}
 
 ),
 
@@ -31,10 +15,9 @@ final as (
         latest_received,
         latest_expected,
         periods_missing,
-        -- stale: the latest period received (none at all counts) is not the latest one owed
-        coalesce(latest_received <> latest_expected, true) as is_stale
+        is_stale
 
-    from by_source
+    from source_freshness
 
 )
 

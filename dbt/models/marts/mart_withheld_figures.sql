@@ -1,53 +1,35 @@
--- Flagged figures no reviewer has accepted yet, one row per flag: the unit, which figure (the indicator,
--- else the item), the period, the value, the rule and where it was written. They are kept out of
--- attainment until a reviewer accepts them; `dxw status`, `dxw accept`, the reports and the notebook
--- read this table.
+-- Flagged figures no reviewer has accepted yet, as int_withheld_figures selects them. They are kept out of
+-- attainment until a reviewer accepts them; `dxw status`, `dxw accept`, the reports and the notebook read
+-- this table.
 with
 
-flags as (
+withheld_figures as (
 
-    select * from {{ ref('dq_flagged_values') }}
-
-),
-
-agencies as (
-
-    select * from {{ ref('dim_agency') }}
-
-),
-
-indicators as (
-
-    select * from {{ ref('dim_indicator') }}
+    select * from {{ ref('int_withheld_figures') }}
 
 ),
 
 final as (
 
     select
-        flags.flag_id,
-        flags.agency_code,
-        agencies.name_vi as agency_name_vi,
-        coalesce(flags.indicator_code, flags.item_code) as figure,
-        coalesce(indicators.name_vi, flags.item_code) as figure_name_vi,
-        flags.indicator_code,
-        flags.item_code,
-        flags.period_code,
-        flags.value,
-        flags.rule_code,
-        flags.reason_vi,
-        flags.reason_en,
-        flags.report_id,
-        flags.raw_path,
-        flags.sheet_name,
-        flags.source_row
+        flag_id,
+        agency_code,
+        agency_name_vi,
+        figure,
+        figure_name_vi,
+        indicator_code,
+        item_code,
+        period_code,
+        value,
+        rule_code,
+        reason_vi,
+        reason_en,
+        report_id,
+        raw_path,
+        sheet_name,
+        source_row
 
-    from flags
-    left join agencies
-        on flags.agency_code = agencies.agency_code
-    left join indicators
-        on flags.indicator_code = indicators.indicator_code
-    where flags.is_withheld
+    from withheld_figures
 
 )
 
