@@ -32,13 +32,17 @@ def one_step() -> None:
     write_down_when_it_ran()
 
 
-def _hold_the_lock(warehouse: Path) -> tuple[subprocess.Popen, float]:
-    """Another process (as `dxw refresh` would) holds the lock for HOLD_SECONDS; returns it and when it got it."""
+def _hold_the_lock(warehouse: Path, seconds: float | None = HOLD_SECONDS) -> tuple[subprocess.Popen, float]:
+    """Another process (as `dxw refresh` would) holds the lock for `seconds`, or with None until its stdin
+    is closed (however long the run takes to start on a loaded machine); returns it and when it got it."""
+    release = f"time.sleep({seconds})" if seconds is not None else "sys.stdin.read()"
     code = (
         "import sys, time\nfrom dagster_project.locking import refresh_lock\n"
-        f"with refresh_lock(sys.argv[1]):\n    print('held', flush=True)\n    time.sleep({HOLD_SECONDS})\n"
+        f"with refresh_lock(sys.argv[1]):\n    print('held', flush=True)\n    {release}\n"
     )
-    holder = subprocess.Popen([sys.executable, "-c", code, str(warehouse)], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", code, str(warehouse)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     assert holder.stdout.readline().strip() == "held"
     return holder, time.time()
 
@@ -69,10 +73,11 @@ def test_a_launched_run_waits_for_a_cli_refresh_and_a_cli_refresh_is_refused_dur
 def test_a_launched_run_that_cannot_get_the_lock_fails_and_its_summary_says_why(tmp_path, monkeypatch):
     warehouse = _env(monkeypatch, tmp_path)
     monkeypatch.setenv("DX_REFRESH_LOCK_WAIT", "0")
-    holder, _ = _hold_the_lock(warehouse)
+    holder, _ = _hold_the_lock(warehouse, seconds=None)
     with instance_for_test() as instance:
         result = execute_job(reconstructable(one_step), instance=instance, raise_on_error=False)
         summary = build_run_summary(instance, result.run_id)
+    holder.stdin.close()  # the run has ended: only now does the holder let go
     holder.wait(timeout=30)
     assert not result.success
     assert not (tmp_path / "note.txt").exists(), "no step may run without the lock"
