@@ -83,7 +83,7 @@ class _Progress:
 @contextlib.contextmanager
 def _one_refresh_at_a_time():
     """Hold the warehouse's refresh lock (see locking.py), or exit 1 saying who holds it."""
-    from dagster_project.locking import RefreshLocked, refresh_lock
+    from dagster_project.warehouse.locking import RefreshLocked, refresh_lock
 
     try:
         with refresh_lock(settings.warehouse_dir()):
@@ -98,9 +98,9 @@ def _execute_refresh(as_json: bool) -> dict:
     The caller holds the refresh lock (`_one_refresh_at_a_time`)."""
     from dagster import BetaWarning, DagsterInstance
 
-    from dagster_project.audit import AuditMissing, read_audit
-    from dagster_project.run_summary import append_run_summary, build_run_summary
-    from dagster_project.transform import prepare_manifest
+    from dagster_project.orchestration.run_summary import append_run_summary, build_run_summary
+    from dagster_project.warehouse.audit import AuditMissing, read_audit
+    from dagster_project.warehouse.dbt import prepare_manifest
 
     if not settings.raw_dir().is_dir():
         raise click.UsageError(f"raw tree {settings.raw_dir()} does not exist (set DX_RAW_DIR or --raw-dir)")
@@ -299,7 +299,7 @@ def _published_or_exit() -> Path:
 @click.option("--all-sources", is_flag=True, help="List every unit and kind, not only the stale ones.")
 def status(as_json: bool, all_sources: bool) -> None:
     """Where the published warehouse stands: last publish, stale sources, quarantined files, withheld figures."""
-    from dagster_project.warehouse_status import warehouse_status
+    from dagster_project.warehouse.status import warehouse_status
 
     path = _published_or_exit()
     with duckdb.connect(str(path), read_only=True) as con:
@@ -415,7 +415,7 @@ def review(year: int, agency: str | None, out_path: Path | None) -> None:
 @click.option("--note", required=True, help="Why the figure is right as reported.")
 def accept(flag_id: str, reviewed_by: str, note: str) -> None:
     """Accept a flagged figure (a flag_id from dq_flagged_values); it counts again after the next refresh."""
-    from dagster_project.reviews import accept_flag, reviews_path
+    from dagster_project.quality.reviews import accept_flag, reviews_path
 
     path = settings.published_db_path()
     if path.exists():

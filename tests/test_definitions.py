@@ -5,7 +5,7 @@ every run they launch executes in one process under the refresh lock, and what r
 
 from dagster import AssetKey, DefaultScheduleStatus, DefaultSensorStatus
 
-from dagster_project.transform import prepare_manifest
+from dagster_project.warehouse.dbt import prepare_manifest
 
 
 def test_definitions_wire_ingestion_dbt_and_publish_in_one_lineage(tmp_path, monkeypatch):
@@ -33,7 +33,7 @@ def test_definitions_wire_ingestion_dbt_and_publish_in_one_lineage(tmp_path, mon
 
 def test_every_launched_run_executes_in_one_process_under_the_refresh_lock_and_unattended_parts_are_on():
     from dagster_project.definitions import defs
-    from dagster_project.executor import refresh_executor
+    from dagster_project.orchestration.executor import refresh_executor
 
     # the refresh job, and whatever a user materialises from the asset graph (Dagster's implicit job)
     assert defs.resolve_job_def("refresh").executor_def is refresh_executor

@@ -13,7 +13,7 @@ import duckdb
 import pytest
 from dagster import AssetCheckSeverity
 
-from dagster_project.assets.quality import blocking_failures, check_result
+from dagster_project.orchestration.checks import blocking_failures, check_result
 from dagster_project.quality import EXPECTATIONS_DIR
 from dagster_project.quality.gx_runner import BLOCKING, FLAGGING, load_suites, run_suites
 from dagster_project.quality.resource import GreatExpectationsRunner

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from dagster import execute_job, instance_for_test, job, op, reconstructable
 
-from dagster_project.executor import refresh_executor
-from dagster_project.run_summary import build_run_summary
+from dagster_project.orchestration.executor import refresh_executor
+from dagster_project.orchestration.run_summary import build_run_summary
 from tests.conftest import DXW
 
 HOLD_SECONDS = 3
@@ -35,7 +35,7 @@ def one_step() -> None:
 def _hold_the_lock(warehouse: Path) -> tuple[subprocess.Popen, float]:
     """Another process (as `dxw refresh` would) holds the lock for HOLD_SECONDS; returns it and when it got it."""
     code = (
-        "import sys, time\nfrom dagster_project.locking import refresh_lock\n"
+        "import sys, time\nfrom dagster_project.warehouse.locking import refresh_lock\n"
         f"with refresh_lock(sys.argv[1]):\n    print('held', flush=True)\n    time.sleep({HOLD_SECONDS})\n"
     )
     holder = subprocess.Popen([sys.executable, "-c", code, str(warehouse)], stdout=subprocess.PIPE, text=True)

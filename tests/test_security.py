@@ -15,7 +15,7 @@ import pytest
 from dagster_project import settings
 from dagster_project.ingest.run import ingest_raw_tree
 from dagster_project.ingest.scan import read_raw_file
-from dagster_project.publish import publish_build
+from dagster_project.warehouse.publish import publish_build
 from tests.bad_input.make_corpus import quarterly, with_items
 from tests.reliability.harness import marts_checksums, published_state
 

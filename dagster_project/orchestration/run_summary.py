@@ -24,9 +24,9 @@ from dagster import (
 )
 
 from dagster_project import settings
-from dagster_project.audit import AuditMissing, read_audit
-from dagster_project.sensors import sensor_interval
-from dagster_project.warehouse_status import withheld_figures
+from dagster_project.orchestration.sensors import sensor_interval
+from dagster_project.warehouse.audit import AuditMissing, read_audit
+from dagster_project.warehouse.status import withheld_figures
 
 PUBLISH_ASSET = "published_warehouse"
 SUMMARY_INTERVAL_SECONDS = 30  # Dagster's default for run-status sensors

@@ -9,9 +9,9 @@ from dagster_duckdb import DuckDBResource
 
 from dagster_project import settings
 from dagster_project.ingest.run import ingest_raw_tree
-from dagster_project.retries import retry_transient_errors
-from dagster_project.reviews import load_reviews, reviews_path
-from dagster_project.warehouse_status import latest_period_by_unit, markdown_table
+from dagster_project.orchestration.retries import retry_transient_errors
+from dagster_project.quality.reviews import load_reviews, reviews_path
+from dagster_project.warehouse.status import latest_period_by_unit, markdown_table
 
 WRITER_POOL = "duckdb_writer"
 

@@ -11,7 +11,7 @@ from dagster_duckdb import DuckDBResource
 
 from dagster_project import settings
 from dagster_project.quality.resource import GreatExpectationsRunner
-from dagster_project.transform import dbt_project
+from dagster_project.warehouse.dbt import dbt_project
 
 
 def build_resources() -> dict:
