@@ -98,6 +98,7 @@ def _execute_refresh(as_json: bool) -> dict:
     The caller holds the refresh lock (`_one_refresh_at_a_time`)."""
     from dagster import BetaWarning, DagsterInstance
 
+    from dagster_project.orchestration.jobs import REFRESH_JOB
     from dagster_project.orchestration.run_summary import append_run_summary, build_run_summary
     from dagster_project.warehouse.audit import AuditMissing, read_audit
     from dagster_project.warehouse.dbt import prepare_manifest
@@ -116,7 +117,7 @@ def _execute_refresh(as_json: bool) -> dict:
     chatter = settings.warehouse_dir() / "logs" / "last_refresh.log"
     chatter.parent.mkdir(parents=True, exist_ok=True)
     with _stdout_to_stderr(), chatter.open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
-        result = defs.resolve_job_def("refresh").execute_in_process(
+        result = defs.resolve_job_def(REFRESH_JOB).execute_in_process(
             instance=instance,
             run_id=run_id,
             raise_on_error=False,

@@ -24,6 +24,7 @@ from dagster import (
 )
 
 from dagster_project import settings
+from dagster_project.orchestration.jobs import REFRESH_JOB
 from dagster_project.orchestration.sensors import sensor_interval
 from dagster_project.warehouse.audit import AuditMissing, read_audit
 from dagster_project.warehouse.status import withheld_figures
@@ -176,7 +177,7 @@ def append_run_summary(summary: dict, path: Path | None = None) -> bool:
 
 def _log_finished_refresh(context: RunStatusSensorContext):
     run_id = context.dagster_run.run_id
-    if context.dagster_run.job_name != "refresh":
+    if context.dagster_run.job_name != REFRESH_JOB:
         return SkipReason(f"{context.dagster_run.job_name} is not a refresh")
     summary = build_run_summary(context.instance, run_id)
     if not append_run_summary(summary):
