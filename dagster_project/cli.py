@@ -114,7 +114,7 @@ def _execute_refresh(as_json: bool) -> dict:
     run_id = str(uuid.uuid4())
     if not as_json:
         instance.add_event_listener(run_id, _Progress())
-    chatter = settings.warehouse_dir() / "logs" / "last_refresh.log"
+    chatter = settings.last_refresh_output_path()
     chatter.parent.mkdir(parents=True, exist_ok=True)
     with _stdout_to_stderr(), chatter.open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
         result = defs.resolve_job_def(REFRESH_JOB).execute_in_process(
@@ -154,12 +154,12 @@ def _execute_refresh(as_json: bool) -> dict:
 
 
 def _report_paths() -> dict[str, str]:
-    from dagster_project.reports import FEEDBACK_DIR, HTML_NAME, XLSX_NAME, reports_dir
+    from dagster_project.reports import FEEDBACK_DIR, HTML_NAME, XLSX_NAME
 
     return {
-        "html": str(reports_dir() / HTML_NAME),
-        "workbook": str(reports_dir() / XLSX_NAME),
-        "feedback": str(reports_dir() / FEEDBACK_DIR / "index.html"),
+        "html": str(settings.reports_dir() / HTML_NAME),
+        "workbook": str(settings.reports_dir() / XLSX_NAME),
+        "feedback": str(settings.reports_dir() / FEEDBACK_DIR / "index.html"),
     }
 
 
@@ -373,12 +373,12 @@ def feedback(agency: str | None, period: str | None, as_json: bool) -> None:
     """Write each unit's feedback (phiếu phản hồi) from the published file: one HTML page and one Excel
     sheet per unit in <warehouse>/reports/feedback/ (a period's in feedback/<period>/): files received,
     refused files and rows with file, sheet and row, figures awaiting confirmation, reports owed."""
-    from dagster_project.reports import FEEDBACK_DIR, reports_dir
+    from dagster_project.reports import FEEDBACK_DIR
     from dagster_project.reports.feedback import UnknownAgency, build_feedback
 
     published = _published_or_exit()
     try:
-        run = build_feedback(published, reports_dir() / FEEDBACK_DIR, agency=agency, period=period)
+        run = build_feedback(published, settings.reports_dir() / FEEDBACK_DIR, agency=agency, period=period)
     except (UnknownAgency, ValueError) as exc:
         _fail(str(exc))
     result = {"out_dir": str(run.out_dir), "units": run.units, "written": run.written}
@@ -398,11 +398,10 @@ def review(year: int, agency: str | None, out_path: Path | None) -> None:
     """Write the yearly review draft (báo cáo sơ kết) as an editable .docx from the published file:
     each indicator against the year's and the 2025/2030 targets, the budget share against its floor,
     the submissions record and the withheld figures, with marked places for the office's prose."""
-    from dagster_project.reports import reports_dir
     from dagster_project.reports.review import UnknownAgency, write_review
 
     published = _published_or_exit()
-    path = out_path or reports_dir() / (f"so_ket_{year}" + (f"_{agency}" if agency else "") + ".docx")
+    path = out_path or settings.reports_dir() / (f"so_ket_{year}" + (f"_{agency}" if agency else "") + ".docx")
     try:
         written = write_review(published, path, year=year, agency=agency)
     except (UnknownAgency, ValueError) as exc:
@@ -416,7 +415,7 @@ def review(year: int, agency: str | None, out_path: Path | None) -> None:
 @click.option("--note", required=True, help="Why the figure is right as reported.")
 def accept(flag_id: str, reviewed_by: str, note: str) -> None:
     """Accept a flagged figure (a flag_id from dq_flagged_values); it counts again after the next refresh."""
-    from dagster_project.quality.reviews import accept_flag, reviews_path
+    from dagster_project.quality.reviews import accept_flag
 
     path = settings.published_db_path()
     if path.exists():
@@ -433,7 +432,7 @@ def accept(flag_id: str, reviewed_by: str, note: str) -> None:
         review = accept_flag(flag_id, reviewed_by, note)
     except ValueError as exc:
         _fail(str(exc))
-    click.echo(f"recorded in {reviews_path()} at {review.reviewed_at}; run `dxw refresh` to apply it")
+    click.echo(f"recorded in {settings.reviews_path()} at {review.reviewed_at}; run `dxw refresh` to apply it")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from dagster_duckdb import DuckDBResource
 from dagster_project import settings
 from dagster_project.ingest.run import ingest_raw_tree
 from dagster_project.orchestration.retries import retry_transient_errors
-from dagster_project.quality.reviews import load_reviews, reviews_path
+from dagster_project.quality.reviews import load_reviews
 from dagster_project.warehouse.status import latest_period_by_unit, markdown_table
 
 WRITER_POOL = "duckdb_writer"
@@ -92,7 +92,7 @@ def ingest_raw_files(context: AssetExecutionContext, duckdb: DuckDBResource):
 )
 def dq_reviews(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
     """Copy the reviewed-values file into the build database as `dq_reviews`."""
-    path = reviews_path()
+    path = settings.reviews_path()
     with duckdb.get_connection() as con:
         n = load_reviews(con, path)
     context.log.info("loaded %d reviews from %s", n, path)

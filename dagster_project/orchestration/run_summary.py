@@ -33,10 +33,6 @@ PUBLISH_ASSET = "published_warehouse"
 SUMMARY_INTERVAL_SECONDS = 30  # Dagster's default for run-status sensors
 
 
-def refresh_log_path() -> Path:
-    return settings.warehouse_dir() / "logs" / "refresh.jsonl"
-
-
 def _materializations(instance: DagsterInstance, run_id: str) -> dict[str, dict]:
     found: dict[str, dict] = {}
     for entry in instance.all_logs(run_id):
@@ -164,7 +160,7 @@ def _iso(timestamp: float | None) -> str | None:
 
 def append_run_summary(summary: dict, path: Path | None = None) -> bool:
     """Append the summary as one JSON line, unless this run is already logged; True when written."""
-    path = path or refresh_log_path()
+    path = path or settings.refresh_log_path()
     if path.exists():
         with path.open(encoding="utf-8") as handle:
             if any(json.loads(line).get("run_id") == summary["run_id"] for line in handle if line.strip()):
@@ -181,7 +177,7 @@ def _log_finished_refresh(context: RunStatusSensorContext):
         return SkipReason(f"{context.dagster_run.job_name} is not a refresh")
     summary = build_run_summary(context.instance, run_id)
     if not append_run_summary(summary):
-        return SkipReason(f"run {run_id} is already in {refresh_log_path()}")
+        return SkipReason(f"run {run_id} is already in {settings.refresh_log_path()}")
     return SkipReason(f"logged run {run_id}: published={summary['published']} ({summary['why']})")
 
 
