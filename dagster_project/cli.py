@@ -98,6 +98,7 @@ def _execute_refresh(as_json: bool) -> dict:
     The caller holds the refresh lock (`_one_refresh_at_a_time`)."""
     from dagster import BetaWarning, DagsterInstance
 
+    from dagster_project.orchestration.assets_ingest import ingest_summary_from
     from dagster_project.orchestration.jobs import REFRESH_JOB
     from dagster_project.orchestration.run_summary import append_run_summary, build_run_summary
     from dagster_project.warehouse.audit import AuditMissing, read_audit
@@ -123,11 +124,9 @@ def _execute_refresh(as_json: bool) -> dict:
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": "ERROR" if as_json else "WARNING"}}}},
         )
-    ingest_meta: dict = {}
+    ingest = None
     for event in result.get_asset_materialization_events():
-        mat = event.step_materialization_data.materialization
-        if mat.asset_key.to_user_string() == "ingest_files":
-            ingest_meta = {k: v.value for k, v in mat.metadata.items() if not k.startswith(("dagster/", "preview"))}
+        ingest = ingest_summary_from(event.step_materialization_data.materialization.metadata) or ingest
     try:
         audit = read_audit(run_id)
         checks = {
@@ -145,7 +144,7 @@ def _execute_refresh(as_json: bool) -> dict:
         "checks": checks,
         "run_id": run_id,
         "published": summary["published_file"],
-        "ingest": ingest_meta,
+        "ingest": ingest.as_dict() if ingest else {},
         "summary": summary,
         "reports": _report_paths() if result.success else None,
         "failures": summary["failures"],
@@ -186,8 +185,7 @@ def _refresh_text(outcome: dict) -> str:
         "  files: {seen} seen, {new} new, {changed} changed, {parsed} parsed, {quarantined} quarantined".format(
             **{k: ("?" if v is None else v) for k, v in files.items()}
         ),
-        "  states: "
-        + ", ".join(f"{k[6:]} {v}" for k, v in sorted(outcome["ingest"].items()) if k.startswith("state_")),
+        "  states: " + ", ".join(f"{k} {v}" for k, v in sorted(outcome["ingest"].get("states", {}).items())),
         f"  figures: {figures.get('flagged', '?')} flagged, {figures.get('withheld', '?')} withheld until reviewed",
     ]
     checks = outcome["checks"]

@@ -18,12 +18,14 @@ from dagster import (
     DagsterInstance,
     DagsterRunStatus,
     DefaultSensorStatus,
+    MetadataValue,
     RunStatusSensorContext,
     SkipReason,
     run_status_sensor,
 )
 
 from dagster_project import settings
+from dagster_project.orchestration.assets_ingest import ingest_summary_from
 from dagster_project.orchestration.jobs import REFRESH_JOB
 from dagster_project.orchestration.sensors import sensor_interval
 from dagster_project.warehouse.audit import AuditMissing, read_audit
@@ -33,13 +35,14 @@ PUBLISH_ASSET = "published_warehouse"
 SUMMARY_INTERVAL_SECONDS = 30  # Dagster's default for run-status sensors
 
 
-def _materializations(instance: DagsterInstance, run_id: str) -> dict[str, dict]:
-    found: dict[str, dict] = {}
+def _materializations(instance: DagsterInstance, run_id: str) -> dict[str, dict[str, MetadataValue]]:
+    """The metadata of every asset this run materialised, by asset."""
+    found: dict[str, dict[str, MetadataValue]] = {}
     for entry in instance.all_logs(run_id):
         event = entry.dagster_event
         if event is not None and event.is_step_materialization:
             mat = event.step_materialization_data.materialization
-            found[mat.asset_key.to_user_string()] = {k: v.value for k, v in mat.metadata.items()}
+            found[mat.asset_key.to_user_string()] = dict(mat.metadata)
     return found
 
 
@@ -113,7 +116,7 @@ def build_run_summary(instance: DagsterInstance, run_id: str) -> dict:
     record = instance.get_run_record_by_id(run_id)
     run = record.dagster_run if record else None
     mats = _materializations(instance, run_id)
-    files = mats.get("ingest_files", {})
+    ingest = ingest_summary_from(mats.get("ingest_files", {}))
     published = PUBLISH_ASSET in mats
     failures = _step_failures(instance, run_id)
     try:
@@ -138,11 +141,11 @@ def build_run_summary(instance: DagsterInstance, run_id: str) -> dict:
         "finished_at": _iso(record.end_time if record else None),
         "logged_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "files": {
-            "seen": files.get("files_files_seen"),
-            "new": files.get("files_new"),
-            "changed": files.get("files_changed"),
-            "parsed": files.get("files_parsed"),
-            "quarantined": files.get("state_quarantined", 0) if files else None,
+            "seen": ingest.files_seen if ingest else None,
+            "new": ingest.new if ingest else None,
+            "changed": ingest.changed if ingest else None,
+            "parsed": ingest.parsed if ingest else None,
+            "quarantined": ingest.states.get("quarantined", 0) if ingest else None,
         },
         "figures": _flagged_counts(published),
         "published": published,
