@@ -82,7 +82,7 @@ class _Progress:
 
 @contextlib.contextmanager
 def _one_refresh_at_a_time():
-    """Hold the warehouse's refresh lock (see locking.py), or exit 1 saying who holds it."""
+    """Hold the warehouse's refresh lock (see warehouse/locking.py), or exit 1 saying who holds it."""
     from dagster_project.warehouse.locking import RefreshLocked, refresh_lock
 
     try:
