@@ -11,7 +11,6 @@ import os
 import sys
 import time
 import uuid
-import warnings
 from pathlib import Path
 
 import click
@@ -96,7 +95,7 @@ def _execute_refresh(as_json: bool) -> dict:
     """Run the `refresh` job in this process; returns the outcome scripts and people read.
 
     The caller holds the refresh lock (`_one_refresh_at_a_time`)."""
-    from dagster import BetaWarning, DagsterInstance
+    from dagster import DagsterInstance
 
     from dagster_project.orchestration.assets_ingest import ingest_summary_from
     from dagster_project.orchestration.jobs import REFRESH_JOB
@@ -107,9 +106,7 @@ def _execute_refresh(as_json: bool) -> dict:
     if not settings.raw_dir().is_dir():
         raise click.UsageError(f"raw tree {settings.raw_dir()} does not exist (set DX_RAW_DIR or --raw-dir)")
     prepare_manifest()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", BetaWarning)  # dagster's own selection syntax, not ours to fix
-        from dagster_project.definitions import defs
+    from dagster_project.definitions import defs
 
     instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
     run_id = str(uuid.uuid4())
