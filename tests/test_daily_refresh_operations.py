@@ -10,7 +10,8 @@ import duckdb
 import pytest
 from dagster import AssetKey, DagsterInstance, RunRequest, asset, build_schedule_context, materialize
 
-from dagster_project import retries, settings
+from dagster_project import settings
+from dagster_project.orchestration import retries
 from dagster_project.orchestration.retries import is_transient, retry_transient_errors
 from dagster_project.orchestration.run_summary import append_run_summary
 from dagster_project.warehouse.dbt import prepare_manifest

@@ -51,10 +51,10 @@ def test_processes_loading_the_definitions_together_parse_the_dbt_project_one_at
     import threading
     import time
 
-    from dagster_project import transform
+    from dagster_project.warehouse import dbt
 
-    monkeypatch.setattr(transform, "_stamp_path", lambda: tmp_path / "prepared_for.json")
-    monkeypatch.setattr(transform.settings, "export_for_subprocesses", lambda: None)
+    monkeypatch.setattr(dbt, "_stamp_path", lambda: tmp_path / "prepared_for.json")
+    monkeypatch.setattr(dbt.settings, "export_for_subprocesses", lambda: None)
     inside, most = [0], [0]
     guard = threading.Lock()
 
@@ -66,8 +66,8 @@ def test_processes_loading_the_definitions_together_parse_the_dbt_project_one_at
         with guard:
             inside[0] -= 1
 
-    monkeypatch.setattr(transform.dbt_project.preparer, "prepare", fake_parse)
-    loaders = [threading.Thread(target=transform.prepare_manifest, kwargs={"force": True}) for _ in range(3)]
+    monkeypatch.setattr(dbt.dbt_project.preparer, "prepare", fake_parse)
+    loaders = [threading.Thread(target=dbt.prepare_manifest, kwargs={"force": True}) for _ in range(3)]
     for loader in loaders:
         loader.start()
     for loader in loaders:
