@@ -16,7 +16,7 @@ $(UV):
 
 $(VENV)/.installed: $(UV) pyproject.toml uv.lock
 	$(UV) sync --frozen --python $(PYTHON)
-	$(VENV)/bin/python -c "from dagster_project.transform import prepare_manifest; prepare_manifest(force=True)"
+	$(VENV)/bin/python -c "from dagster_project.warehouse.dbt import prepare_manifest; prepare_manifest(force=True)"
 	touch $@
 
 install: $(VENV)/.installed

@@ -23,15 +23,11 @@ from pathlib import Path
 import duckdb
 
 from dagster_project import settings
+from dagster_project.orchestration.checks import CHECK_PREFIX  # the asset check of suite S is gx_S
 from dagster_project.quality.gx_runner import SuiteFile, load_suites
-
-CHECK_PREFIX = "gx_"  # the asset check of suite S is gx_S (dagster_project/assets/quality.py)
+from dagster_project.sql import quote_ident, quote_literal
 
 _OPERATORS = {"==": "=", "!=": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
-
-
-def quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def literal(value) -> str:
@@ -41,7 +37,7 @@ def literal(value) -> str:
         return "true" if value else "false"
     if isinstance(value, int | float):
         return repr(value)
-    return "'" + str(value).replace("'", "''") + "'"
+    return quote_literal(str(value))
 
 
 def condition_sql(condition) -> str:
@@ -50,7 +46,7 @@ def condition_sql(condition) -> str:
         return "true"
     kind = condition.get("type")
     if kind == "comparison":
-        column = quote(condition["column"]["name"])
+        column = quote_ident(condition["column"]["name"])
         operator = _OPERATORS[condition["operator"]]
         parameter = condition.get("parameter")
         if parameter is None:
@@ -72,7 +68,7 @@ def expectation_sql(frame: str, expectation: dict) -> str:
     """A query returning (unexpected, considered) rows for one expectation over the table `frame`."""
     kind, kwargs = expectation["type"], expectation["kwargs"]
     where = condition_sql(kwargs.get("row_condition"))
-    column = quote(kwargs["column"]) if "column" in kwargs else None
+    column = quote_ident(kwargs["column"]) if "column" in kwargs else None
     if kind == "expect_column_values_to_not_be_null":
         return f"select coalesce(count_if({column} is null), 0), count(*) from {frame} where {where}"
     if kind == "expect_column_values_to_be_null":
@@ -111,7 +107,7 @@ def expectation_sql(frame: str, expectation: dict) -> str:
             f"(select count(*) as n from {frame} where {where} and {column} is not null group by {column})"
         )
     if kind == "expect_compound_columns_to_be_unique":
-        columns = [quote(c) for c in kwargs["column_list"]]
+        columns = [quote_ident(c) for c in kwargs["column_list"]]
         ignore = kwargs.get("ignore_row_if", "all_values_are_missing")
         skip = {
             "all_values_are_missing": " and ".join(f"{c} is null" for c in columns),
@@ -123,7 +119,7 @@ def expectation_sql(frame: str, expectation: dict) -> str:
             f"(select count(*) as n from {frame} where {where} and not ({skip}) group by {', '.join(columns)})"
         )
     if kind in ("expect_column_pair_values_to_be_equal", "expect_column_pair_values_a_to_be_greater_than_b"):
-        a, b = quote(kwargs["column_A"]), quote(kwargs["column_B"])
+        a, b = quote_ident(kwargs["column_A"]), quote_ident(kwargs["column_B"])
         ignore = kwargs.get("ignore_row_if", "both_values_are_missing")
         skip = {
             "both_values_are_missing": f"{a} is null and {b} is null",
@@ -159,7 +155,7 @@ def run_suite_sql(con: duckdb.DuckDBPyConnection, suite: SuiteFile, number: int,
     missing = [t for t in (suite.table, *suite.reads) if t not in tables]
     frame = f"bench_gate_frame_{number}"
     if not missing:
-        source = suite.frame_sql or f"select * from {quote(suite.table)}"
+        source = suite.frame_sql or f"select * from {quote_ident(suite.table)}"
         con.execute(f"create or replace temp table {frame} as {source}")
     for expectation in suite.document["expectations"]:
         outcome = {

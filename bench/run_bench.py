@@ -56,7 +56,7 @@ import psutil
 import transform_bench
 
 from dagster_project.ingest.run import ingest_raw_tree
-from dagster_project.reviews import load_reviews
+from dagster_project.quality.reviews import load_reviews
 from tests.test_readme_queries import readme_queries
 
 GIB = 1024**3
@@ -267,7 +267,7 @@ def prepare_manifest_for(warehouse: Path) -> None:
     """Parse the dbt project for `warehouse`, as the refresh does when it differs from the last one, so
     neither timed run below parses inside its window."""
     env = {**os.environ, "DX_WAREHOUSE_DIR": str(warehouse)}
-    code = "from dagster_project.transform import prepare_manifest; prepare_manifest()"
+    code = "from dagster_project.warehouse.dbt import prepare_manifest; prepare_manifest()"
     subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, check=True, capture_output=True)
 
 

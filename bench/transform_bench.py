@@ -25,7 +25,7 @@ from ingest_bench import world  # run as a script: its own folder is on the path
 
 from dagster_project import settings
 from dagster_project.ingest.run import ingest_raw_tree
-from dagster_project.reviews import load_reviews
+from dagster_project.quality.reviews import load_reviews
 
 BENCH_DIR = Path(__file__).resolve().parent
 

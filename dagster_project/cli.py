@@ -11,7 +11,6 @@ import os
 import sys
 import time
 import uuid
-import warnings
 from pathlib import Path
 
 import click
@@ -82,8 +81,8 @@ class _Progress:
 
 @contextlib.contextmanager
 def _one_refresh_at_a_time():
-    """Hold the warehouse's refresh lock (see locking.py), or exit 1 saying who holds it."""
-    from dagster_project.locking import RefreshLocked, refresh_lock
+    """Hold the warehouse's refresh lock (see warehouse/locking.py), or exit 1 saying who holds it."""
+    from dagster_project.warehouse.locking import RefreshLocked, refresh_lock
 
     try:
         with refresh_lock(settings.warehouse_dir()):
@@ -96,37 +95,35 @@ def _execute_refresh(as_json: bool) -> dict:
     """Run the `refresh` job in this process; returns the outcome scripts and people read.
 
     The caller holds the refresh lock (`_one_refresh_at_a_time`)."""
-    from dagster import BetaWarning, DagsterInstance
+    from dagster import DagsterInstance
 
-    from dagster_project.audit import AuditMissing, read_audit
-    from dagster_project.run_summary import append_run_summary, build_run_summary
-    from dagster_project.transform import prepare_manifest
+    from dagster_project.orchestration.assets_ingest import ingest_summary_from
+    from dagster_project.orchestration.jobs import REFRESH_JOB
+    from dagster_project.orchestration.run_summary import append_run_summary, build_run_summary
+    from dagster_project.warehouse.audit import AuditMissing, read_audit
+    from dagster_project.warehouse.dbt import prepare_manifest
 
     if not settings.raw_dir().is_dir():
         raise click.UsageError(f"raw tree {settings.raw_dir()} does not exist (set DX_RAW_DIR or --raw-dir)")
     prepare_manifest()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", BetaWarning)  # dagster's own selection syntax, not ours to fix
-        from dagster_project.definitions import defs
+    from dagster_project.definitions import defs
 
     instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
     run_id = str(uuid.uuid4())
     if not as_json:
         instance.add_event_listener(run_id, _Progress())
-    chatter = settings.warehouse_dir() / "logs" / "last_refresh.log"
+    chatter = settings.last_refresh_output_path()
     chatter.parent.mkdir(parents=True, exist_ok=True)
     with _stdout_to_stderr(), chatter.open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
-        result = defs.resolve_job_def("refresh").execute_in_process(
+        result = defs.resolve_job_def(REFRESH_JOB).execute_in_process(
             instance=instance,
             run_id=run_id,
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": "ERROR" if as_json else "WARNING"}}}},
         )
-    ingest_meta: dict = {}
+    ingest = None
     for event in result.get_asset_materialization_events():
-        mat = event.step_materialization_data.materialization
-        if mat.asset_key.to_user_string() == "ingest_files":
-            ingest_meta = {k: v.value for k, v in mat.metadata.items() if not k.startswith(("dagster/", "preview"))}
+        ingest = ingest_summary_from(event.step_materialization_data.materialization.metadata) or ingest
     try:
         audit = read_audit(run_id)
         checks = {
@@ -144,7 +141,7 @@ def _execute_refresh(as_json: bool) -> dict:
         "checks": checks,
         "run_id": run_id,
         "published": summary["published_file"],
-        "ingest": ingest_meta,
+        "ingest": ingest.as_dict() if ingest else {},
         "summary": summary,
         "reports": _report_paths() if result.success else None,
         "failures": summary["failures"],
@@ -153,12 +150,12 @@ def _execute_refresh(as_json: bool) -> dict:
 
 
 def _report_paths() -> dict[str, str]:
-    from dagster_project.reports import FEEDBACK_DIR, HTML_NAME, XLSX_NAME, reports_dir
+    from dagster_project.reports import FEEDBACK_DIR, HTML_NAME, XLSX_NAME
 
     return {
-        "html": str(reports_dir() / HTML_NAME),
-        "workbook": str(reports_dir() / XLSX_NAME),
-        "feedback": str(reports_dir() / FEEDBACK_DIR / "index.html"),
+        "html": str(settings.reports_dir() / HTML_NAME),
+        "workbook": str(settings.reports_dir() / XLSX_NAME),
+        "feedback": str(settings.reports_dir() / FEEDBACK_DIR / "index.html"),
     }
 
 
@@ -185,8 +182,7 @@ def _refresh_text(outcome: dict) -> str:
         "  files: {seen} seen, {new} new, {changed} changed, {parsed} parsed, {quarantined} quarantined".format(
             **{k: ("?" if v is None else v) for k, v in files.items()}
         ),
-        "  states: "
-        + ", ".join(f"{k[6:]} {v}" for k, v in sorted(outcome["ingest"].items()) if k.startswith("state_")),
+        "  states: " + ", ".join(f"{k} {v}" for k, v in sorted(outcome["ingest"].get("states", {}).items())),
         f"  figures: {figures.get('flagged', '?')} flagged, {figures.get('withheld', '?')} withheld until reviewed",
     ]
     checks = outcome["checks"]
@@ -299,7 +295,7 @@ def _published_or_exit() -> Path:
 @click.option("--all-sources", is_flag=True, help="List every unit and kind, not only the stale ones.")
 def status(as_json: bool, all_sources: bool) -> None:
     """Where the published warehouse stands: last publish, stale sources, quarantined files, withheld figures."""
-    from dagster_project.warehouse_status import warehouse_status
+    from dagster_project.warehouse.status import warehouse_status
 
     path = _published_or_exit()
     with duckdb.connect(str(path), read_only=True) as con:
@@ -372,12 +368,12 @@ def feedback(agency: str | None, period: str | None, as_json: bool) -> None:
     """Write each unit's feedback (phiếu phản hồi) from the published file: one HTML page and one Excel
     sheet per unit in <warehouse>/reports/feedback/ (a period's in feedback/<period>/): files received,
     refused files and rows with file, sheet and row, figures awaiting confirmation, reports owed."""
-    from dagster_project.reports import FEEDBACK_DIR, reports_dir
+    from dagster_project.reports import FEEDBACK_DIR
     from dagster_project.reports.feedback import UnknownAgency, build_feedback
 
     published = _published_or_exit()
     try:
-        run = build_feedback(published, reports_dir() / FEEDBACK_DIR, agency=agency, period=period)
+        run = build_feedback(published, settings.reports_dir() / FEEDBACK_DIR, agency=agency, period=period)
     except (UnknownAgency, ValueError) as exc:
         _fail(str(exc))
     result = {"out_dir": str(run.out_dir), "units": run.units, "written": run.written}
@@ -397,11 +393,10 @@ def review(year: int, agency: str | None, out_path: Path | None) -> None:
     """Write the yearly review draft (báo cáo sơ kết) as an editable .docx from the published file:
     each indicator against the year's and the 2025/2030 targets, the budget share against its floor,
     the submissions record and the withheld figures, with marked places for the office's prose."""
-    from dagster_project.reports import reports_dir
     from dagster_project.reports.review import UnknownAgency, write_review
 
     published = _published_or_exit()
-    path = out_path or reports_dir() / (f"so_ket_{year}" + (f"_{agency}" if agency else "") + ".docx")
+    path = out_path or settings.reports_dir() / (f"so_ket_{year}" + (f"_{agency}" if agency else "") + ".docx")
     try:
         written = write_review(published, path, year=year, agency=agency)
     except (UnknownAgency, ValueError) as exc:
@@ -415,7 +410,7 @@ def review(year: int, agency: str | None, out_path: Path | None) -> None:
 @click.option("--note", required=True, help="Why the figure is right as reported.")
 def accept(flag_id: str, reviewed_by: str, note: str) -> None:
     """Accept a flagged figure (a flag_id from dq_flagged_values); it counts again after the next refresh."""
-    from dagster_project.reviews import accept_flag, reviews_path
+    from dagster_project.quality.reviews import accept_flag
 
     path = settings.published_db_path()
     if path.exists():
@@ -439,7 +434,7 @@ def accept(flag_id: str, reviewed_by: str, note: str) -> None:
         review = accept_flag(flag_id, reviewed_by, note)
     except ValueError as exc:
         _fail(str(exc))
-    click.echo(f"recorded in {reviews_path()} at {review.reviewed_at}; run `dxw refresh` to apply it")
+    click.echo(f"recorded in {settings.reviews_path()} at {review.reviewed_at}; run `dxw refresh` to apply it")
 
 
 if __name__ == "__main__":

@@ -7,26 +7,23 @@ interpreter, activated or not), and every run executes in one process under the 
 
 from __future__ import annotations
 
-from dagster_project.transform import prepare_manifest
+from dagster_project.warehouse.dbt import prepare_manifest
 
 prepare_manifest()  # the dbt assets read the manifest when their module is imported, just below
 
-from dagster import Definitions, define_asset_job
+from dagster import Definitions
 
-from dagster_project.assets.ingest import dq_reviews, ingest_raw_files
-from dagster_project.assets.publish import published_warehouse
-from dagster_project.assets.quality import great_expectations_suites
-from dagster_project.assets.reports import scorecard_reports
-from dagster_project.assets.transform import dbt_models
-from dagster_project.executor import refresh_executor
-from dagster_project.resources import build_resources
-from dagster_project.run_summary import refresh_summary_sensors
-from dagster_project.schedules import daily_refresh_schedule
-from dagster_project.sensors import raw_tree_sensor
-
-refresh_job = define_asset_job(
-    "refresh", selection="*", description="Ingest, transform, check, publish everything and regenerate the reports."
-)
+from dagster_project.orchestration.assets_dbt import dbt_models
+from dagster_project.orchestration.assets_ingest import dq_reviews, ingest_raw_files
+from dagster_project.orchestration.assets_publish import published_warehouse
+from dagster_project.orchestration.assets_reports import scorecard_reports
+from dagster_project.orchestration.checks import great_expectations_suites
+from dagster_project.orchestration.executor import refresh_executor
+from dagster_project.orchestration.jobs import refresh_job
+from dagster_project.orchestration.resources import build_resources
+from dagster_project.orchestration.run_summary import refresh_summary_sensors
+from dagster_project.orchestration.schedules import daily_refresh_schedule
+from dagster_project.orchestration.sensors import raw_tree_sensor
 
 defs = Definitions(
     assets=[ingest_raw_files, dq_reviews, dbt_models, published_warehouse, scorecard_reports],

@@ -1,4 +1,5 @@
-"""Where things live: the raw tree, the warehouse directory, the registry.
+"""Where things live: the raw tree, the warehouse directory and everything in it, the registry,
+the suites, the reviewed-values file. Every location the code reads or writes is a function here.
 
 Every path comes from one environment variable with a repository-relative default, so a user
 or a test can point the whole pipeline at any raw tree and any warehouse directory.
@@ -44,12 +45,46 @@ def expectations_dir() -> Path:
     return _path_from_env("DX_EXPECTATIONS_DIR", PROJECT_ROOT / "expectations")
 
 
+def reviews_path() -> Path:
+    """The reviewed-values file (`DX_REVIEWS_FILE`, default `reviews/reviewed_values.csv` in the repo)."""
+    return _path_from_env("DX_REVIEWS_FILE", PROJECT_ROOT / "reviews" / "reviewed_values.csv")
+
+
 def build_db_path() -> Path:
     return warehouse_dir() / BUILD_DB_NAME
 
 
 def published_db_path() -> Path:
     return warehouse_dir() / PUBLISHED_DB_NAME
+
+
+def audit_path(run_id: str) -> Path:
+    """The audit a run's checks write and its publish reads (warehouse/audit.py)."""
+    return warehouse_dir() / "runs" / run_id / "audit.json"
+
+
+def data_docs_dir() -> Path:
+    """Great Expectations' Data Docs site, rebuilt by every run's checks."""
+    return warehouse_dir() / "data_docs"
+
+
+def reports_dir() -> Path:
+    """The leaders' reports: the HTML scorecard, the workbook, the feedback pages, yearly reviews."""
+    return warehouse_dir() / "reports"
+
+
+def logs_dir() -> Path:
+    return warehouse_dir() / "logs"
+
+
+def refresh_log_path() -> Path:
+    """One JSON line per refresh run (orchestration/run_summary.py)."""
+    return logs_dir() / "refresh.jsonl"
+
+
+def last_refresh_output_path() -> Path:
+    """What dbt printed during the last `dxw refresh`."""
+    return logs_dir() / "last_refresh.log"
 
 
 def export_for_subprocesses() -> None:

@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from dagster_project import settings
-from dagster_project.publish import PUBLISHED_STORAGE_VERSION
+from dagster_project.warehouse.publish import PUBLISHED_STORAGE_VERSION
 from tests.test_readme_queries import readme_queries
 
 CLIENTS = settings.PROJECT_ROOT / ".tools" / "analyst-clients"

@@ -24,7 +24,7 @@ PUBLISH_KILLS = 8
 _PUBLISH_ONLY = """
 import sys, duckdb
 from pathlib import Path
-from dagster_project.publish import publish_build
+from dagster_project.warehouse.publish import publish_build
 build, target, publish_id, tables = sys.argv[1], Path(sys.argv[2]), sys.argv[3], sys.argv[4].split(",")
 with duckdb.connect(build) as con:
     publish_build(con, target, tables=tables, publish_id=publish_id, checks_passed=1)

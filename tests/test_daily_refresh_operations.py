@@ -10,10 +10,11 @@ import duckdb
 import pytest
 from dagster import AssetKey, DagsterInstance, RunRequest, asset, build_schedule_context, materialize
 
-from dagster_project import retries, settings
-from dagster_project.retries import is_transient, retry_transient_errors
-from dagster_project.run_summary import append_run_summary
-from dagster_project.transform import prepare_manifest
+from dagster_project import settings
+from dagster_project.orchestration import retries
+from dagster_project.orchestration.retries import is_transient, retry_transient_errors
+from dagster_project.orchestration.run_summary import append_run_summary
+from dagster_project.warehouse.dbt import prepare_manifest
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 from dagster_project import settings
-from dagster_project.transform import manifest_is_stale, prepare_manifest
+from dagster_project.warehouse.dbt import manifest_is_stale, prepare_manifest
 
 
 def test_a_manifest_prepared_for_another_warehouse_is_stale(tmp_path, monkeypatch):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 
-from dagster_project.assets.transform import prune_run_targets
+from dagster_project.orchestration.assets_dbt import prune_run_targets
 
 
 def test_old_run_folders_beyond_the_newest_are_removed_and_young_ones_kept(tmp_path):

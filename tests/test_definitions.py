@@ -5,7 +5,7 @@ every run they launch executes in one process under the refresh lock, and what r
 
 from dagster import AssetKey, DefaultScheduleStatus, DefaultSensorStatus
 
-from dagster_project.transform import prepare_manifest
+from dagster_project.warehouse.dbt import prepare_manifest
 
 
 def test_definitions_wire_ingestion_dbt_and_publish_in_one_lineage(tmp_path, monkeypatch):
@@ -33,7 +33,7 @@ def test_definitions_wire_ingestion_dbt_and_publish_in_one_lineage(tmp_path, mon
 
 def test_every_launched_run_executes_in_one_process_under_the_refresh_lock_and_unattended_parts_are_on():
     from dagster_project.definitions import defs
-    from dagster_project.executor import refresh_executor
+    from dagster_project.orchestration.executor import refresh_executor
 
     # the refresh job, and whatever a user materialises from the asset graph (Dagster's implicit job)
     assert defs.resolve_job_def("refresh").executor_def is refresh_executor
@@ -51,10 +51,10 @@ def test_processes_loading_the_definitions_together_parse_the_dbt_project_one_at
     import threading
     import time
 
-    from dagster_project import transform
+    from dagster_project.warehouse import dbt
 
-    monkeypatch.setattr(transform, "_stamp_path", lambda: tmp_path / "prepared_for.json")
-    monkeypatch.setattr(transform.settings, "export_for_subprocesses", lambda: None)
+    monkeypatch.setattr(dbt, "_stamp_path", lambda: tmp_path / "prepared_for.json")
+    monkeypatch.setattr(dbt.settings, "export_for_subprocesses", lambda: None)
     inside, most = [0], [0]
     guard = threading.Lock()
 
@@ -66,8 +66,8 @@ def test_processes_loading_the_definitions_together_parse_the_dbt_project_one_at
         with guard:
             inside[0] -= 1
 
-    monkeypatch.setattr(transform.dbt_project.preparer, "prepare", fake_parse)
-    loaders = [threading.Thread(target=transform.prepare_manifest, kwargs={"force": True}) for _ in range(3)]
+    monkeypatch.setattr(dbt.dbt_project.preparer, "prepare", fake_parse)
+    loaders = [threading.Thread(target=dbt.prepare_manifest, kwargs={"force": True}) for _ in range(3)]
     for loader in loaders:
         loader.start()
     for loader in loaders:

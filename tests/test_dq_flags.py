@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.reviews import ReviewFileError, accept_flag, load_reviews, read_reviews
+from dagster_project.quality.reviews import ReviewFileError, accept_flag, load_reviews, read_reviews
 
 DXW = str(Path(sys.executable).parent / "dxw")
 

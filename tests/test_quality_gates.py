@@ -13,8 +13,8 @@ import duckdb
 import pytest
 from dagster import AssetCheckSeverity
 
-from dagster_project.assets.quality import blocking_failures, check_result
-from dagster_project.quality import EXPECTATIONS_DIR
+from dagster_project import settings
+from dagster_project.orchestration.checks import blocking_failures, check_result
 from dagster_project.quality.gx_runner import BLOCKING, FLAGGING, load_suites, run_suites
 from dagster_project.quality.resource import GreatExpectationsRunner
 
@@ -66,7 +66,7 @@ def _warehouse(path: Path, indicator_rows=GOOD_ROWS, extra_sql: str = "") -> Pat
 
 
 def _run(db: Path, docs_dir: Path, *suite_names: str):
-    suites = [s for s in load_suites(EXPECTATIONS_DIR) if s.name in suite_names]
+    suites = [s for s in load_suites(settings.expectations_dir()) if s.name in suite_names]
     assert {s.name for s in suites} == set(suite_names), "a suite file named in the test is missing"
     with duckdb.connect(str(db), read_only=True) as con:
         return run_suites(con, suites, docs_dir)
@@ -157,7 +157,7 @@ def test_the_flagging_suite_counts_per_rule_and_never_blocks(tmp_path):
     assert flagged.unexpected_value_counts == {"numerator_above_denominator": 2, "stock_jump": 1}
     assert withheld.unexpected_value_counts == {"numerator_above_denominator": 1, "stock_jump": 1}
     assert blocking_failures(results) == []
-    runner = GreatExpectationsRunner(expectations_dir=str(EXPECTATIONS_DIR), docs_dir=str(tmp_path / "docs"))
+    runner = GreatExpectationsRunner(expectations_dir=str(settings.expectations_dir()), docs_dir=str(tmp_path / "docs"))
     assert check_result(result, runner).severity == AssetCheckSeverity.WARN
 
 
@@ -169,7 +169,7 @@ def test_a_missing_flagging_table_does_not_block(tmp_path):
 def test_a_failed_blocking_suite_is_an_error_check_linking_its_data_docs(tmp_path):
     docs = tmp_path / "docs"
     results = _run(_warehouse(tmp_path, [*GOOD_ROWS, GOOD_ROWS[0]]), docs, "fct_indicator_values")
-    runner = GreatExpectationsRunner(expectations_dir=str(EXPECTATIONS_DIR), docs_dir=str(docs))
+    runner = GreatExpectationsRunner(expectations_dir=str(settings.expectations_dir()), docs_dir=str(docs))
     check = check_result(results[0], runner)
     assert not check.passed and check.severity == AssetCheckSeverity.ERROR
     page = Path(check.metadata["data_docs"].value)
@@ -190,7 +190,7 @@ def test_a_run_draws_no_progress_bars(tmp_path, capfd):
 
 
 def test_every_suite_file_declares_level_and_both_promises_on_every_expectation():
-    suites = load_suites(EXPECTATIONS_DIR)
+    suites = load_suites(settings.expectations_dir())
     assert {s.table for s in suites} >= {
         "fct_indicator_values", "fct_budget_share", "fct_submissions", "mart_scorecard",
         "dim_agency", "dim_indicator", "dim_period", "dq_flagged_values", "ingest_files",
@@ -211,7 +211,7 @@ def sample_build(sample_world, tmp_path_factory) -> Path:
     env.pop("DX_REGISTRY_DIR", None)
     run = subprocess.run([DXW, "refresh", "--json"], env=env, capture_output=True, text=True, timeout=900, check=False)
     build = warehouse / "build.duckdb"
-    checked = {suite.table for suite in load_suites(EXPECTATIONS_DIR)}
+    checked = {suite.table for suite in load_suites(settings.expectations_dir())}
     built = set()
     if build.is_file():
         with duckdb.connect(str(build), read_only=True) as con:
@@ -225,7 +225,7 @@ def sample_build(sample_world, tmp_path_factory) -> Path:
 
 def test_every_blocking_expectation_holds_on_the_sample_world(sample_build, tmp_path):
     with duckdb.connect(str(sample_build), read_only=True) as con:
-        results = run_suites(con, load_suites(EXPECTATIONS_DIR), tmp_path / "data_docs")
+        results = run_suites(con, load_suites(settings.expectations_dir()), tmp_path / "data_docs")
     failures = blocking_failures(results)
     assert not failures, "blocking expectations fail on the sample world:\n" + "\n".join(failures)
     assert (tmp_path / "data_docs" / "index.html").is_file()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from dagster import RunRequest, SkipReason, build_sensor_context
 
-from dagster_project.sensors import RAW_TREE_INTERVAL_SECONDS, raw_tree_sensor, sensor_interval
+from dagster_project.orchestration.sensors import RAW_TREE_INTERVAL_SECONDS, raw_tree_sensor, sensor_interval
 
 
 def test_sensor_requests_a_run_for_a_new_or_changed_file_and_skips_an_unchanged_tree(tmp_path, monkeypatch):

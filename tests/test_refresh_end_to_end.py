@@ -21,7 +21,7 @@ def test_refresh_succeeds_and_publishes_the_ingestion_tables_and_models(refreshe
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
     outcome = json.loads(first.stdout)
     assert outcome["success"] is True
-    assert outcome["ingest"]["files_files_seen"] == len(manifest["files"])
+    assert outcome["ingest"]["files_seen"] == len(manifest["files"])
     published = warehouse / "dx.duckdb"
     assert published.exists() and not (warehouse / "dx.duckdb.wal").exists()
     with duckdb.connect(str(published), read_only=True) as con:
@@ -43,7 +43,7 @@ def test_a_second_refresh_parses_nothing_and_publishes_identical_tables(refreshe
         publishes_before = con.execute("select count(*) from publish_log").fetchone()[0]
     second = run_dxw("refresh", "--json", raw=raw, warehouse=warehouse)
     assert second.returncode == 0, second.stderr[-3000:]
-    assert json.loads(second.stdout)["ingest"]["files_parsed"] == 0
+    assert json.loads(second.stdout)["ingest"]["parsed"] == 0
     with duckdb.connect(str(warehouse / "dx.duckdb"), read_only=True) as con:
         after = table_checksums(con)
         publishes_after = con.execute("select count(*) from publish_log").fetchone()[0]

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from dagster import execute_job, instance_for_test, job, op, reconstructable
 
-from dagster_project.executor import refresh_executor
-from dagster_project.run_summary import build_run_summary
+from dagster_project.orchestration.executor import refresh_executor
+from dagster_project.orchestration.run_summary import build_run_summary
 from tests.conftest import DXW
 
 HOLD_SECONDS = 3
@@ -37,7 +37,7 @@ def _hold_the_lock(warehouse: Path, seconds: float | None = HOLD_SECONDS) -> tup
     is closed (however long the run takes to start on a loaded machine); returns it and when it got it."""
     release = f"time.sleep({seconds})" if seconds is not None else "sys.stdin.read()"
     code = (
-        "import sys, time\nfrom dagster_project.locking import refresh_lock\n"
+        "import sys, time\nfrom dagster_project.warehouse.locking import refresh_lock\n"
         f"with refresh_lock(sys.argv[1]):\n    print('held', flush=True)\n    {release}\n"
     )
     holder = subprocess.Popen(

@@ -15,7 +15,7 @@ import pytest
 from dagster_project import settings
 from dagster_project.ingest.run import ingest_raw_tree
 from dagster_project.ingest.scan import read_raw_file
-from dagster_project.publish import publish_build
+from dagster_project.warehouse.publish import publish_build
 from tests.bad_input.make_corpus import quarterly, with_items
 from tests.reliability.harness import marts_checksums, published_state
 
@@ -30,14 +30,12 @@ ALLOWED_INTERPOLATIONS = {
     "t": "a table name from the dbt manifest / information_schema of our own build",
     "', '.join(columns)": "store.COLUMNS, constant column names",
     "_PUBLISHED_ALIAS": "a constant alias",
-    "_quote_literal(str(tmp))": "our own warehouse path, quoted",
-    "_quote_literal(PUBLISHED_STORAGE_VERSION)": "publish.py's constant storage version, quoted",
-    "_quote_ident(name)": "a table name from our manifest, quoted",
-    "_quote_ident(build_catalog)": "the build database's catalog name, quoted",
+    "quote_literal(str(tmp))": "our own warehouse path, quoted",
+    "quote_literal(PUBLISHED_STORAGE_VERSION)": "publish.py's constant storage version, quoted",
+    "quote_ident(name)": "a table name from our manifest, quoted",
+    "quote_ident(build_catalog)": "the build database's catalog name, quoted",
     "_frame_sql(suite)": "SQL from our expectations/ suites (repository config), or a quoted table",
     "selected": "column names from our expectations/ suites, each quoted",
-    "_quote(column)": "a column name from our suites, quoted",
-    "_quote(table)": "a table name from our suites, quoted",
     "_REPORTING_PERIODS": "reports/data.py's constant query of the reporting periods",
     "_ROW_COLUMNS": "reports/data.py's constant column list",
     "joins": "reports/data.py's constant join clause",

@@ -67,8 +67,8 @@ def test_a_failed_blocking_expectation_keeps_the_previous_publish_and_names_the_
 
 def test_publishing_without_an_audit_in_the_same_run_publishes_nothing(warehouse_copy, monkeypatch):
     monkeypatch.setenv("DX_WAREHOUSE_DIR", str(warehouse_copy))
-    from dagster_project.assets.publish import published_warehouse
-    from dagster_project.resources import build_resources
+    from dagster_project.orchestration.assets_publish import published_warehouse
+    from dagster_project.orchestration.resources import build_resources
 
     published = warehouse_copy / "dx.duckdb"
     before = _digest(published)

@@ -1,10 +1,5 @@
-"""Quality gates: the Great Expectations suites in `expectations/` and the small runner around them.
+"""Quality: the Great Expectations suites of `expectations/` (gx_runner.py runs them, resource.py is the
+Dagster resource) and the review loop that accepts flagged figures (reviews.py).
 
 Blocking expectations stop a publish; flagging ones only report figures for review.
 """
-
-from pathlib import Path
-
-from dagster_project.settings import PROJECT_ROOT
-
-EXPECTATIONS_DIR: Path = PROJECT_ROOT / "expectations"

@@ -17,6 +17,8 @@ from typing import Any
 
 import duckdb
 
+from dagster_project.sql import quote_ident
+
 BLOCKING = "blocking"
 FLAGGING = "flagging"
 LEVELS = (BLOCKING, FLAGGING)
@@ -209,7 +211,7 @@ def _validate(context, datasource, suite: SuiteFile, expectations: list[dict], f
 
 
 def _frame_sql(suite: SuiteFile) -> str:
-    return suite.frame_sql or f"select * from {_quote(suite.table)}"
+    return suite.frame_sql or f"select * from {quote_ident(suite.table)}"
 
 
 def _frame_columns(con: duckdb.DuckDBPyConnection, suite: SuiteFile) -> set[str]:
@@ -218,7 +220,7 @@ def _frame_columns(con: duckdb.DuckDBPyConnection, suite: SuiteFile) -> set[str]
 
 
 def _read_frame(con: duckdb.DuckDBPyConnection, suite: SuiteFile, columns: list[str]):
-    selected = ", ".join(_quote(c) for c in columns) if columns else "1 as row_present"
+    selected = ", ".join(quote_ident(c) for c in columns) if columns else "1 as row_present"
     return con.execute(f"select {selected} from ({_frame_sql(suite)}) as frame").df()
 
 
@@ -338,10 +340,6 @@ def _with_docs_page(result: SuiteResult, docs_dir: Path) -> SuiteResult:
         expectations=result.expectations,
         data_docs_page=page,
     )
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _plain(value: Any) -> Any:

@@ -23,14 +23,10 @@ class Reports:
     workbook: Path
 
 
-def reports_dir() -> Path:
-    return settings.warehouse_dir() / "reports"
-
-
 def build_reports(published: Path | None = None, out_dir: Path | None = None) -> Reports:
     """Read the published warehouse read-only and (re)write both reports; returns their paths."""
     published = published or settings.published_db_path()
-    out_dir = out_dir or reports_dir()
+    out_dir = out_dir or settings.reports_dir()
     if not published.exists():
         raise FileNotFoundError(f"no published warehouse at {published}: run `dxw refresh` first")
     data = load_scorecard(published)

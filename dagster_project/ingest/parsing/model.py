@@ -123,10 +123,6 @@ class SheetInfo:
     rejected_cells: int = 0
 
 
-# what a sheet was, in `ingest_sheets.role`
-SHEET_ROLES = ("report", "unreadable_report", "repeated_report", "instructions", "other", "empty", "chart", "hidden")
-
-
 @dataclass(frozen=True, slots=True)
 class ParsedFile:
     kind: str | None

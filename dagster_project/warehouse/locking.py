@@ -10,7 +10,7 @@ it when the holder exits or is killed, so a crashed refresh never leaves a stale
         ...run the refresh...
 
 `DX_REFRESH_LOCK_WAIT` (seconds, default 0) lets a second refresh wait for the first instead of
-being refused. A run Dagster launches (schedule, sensor, UI; see executor.py) has nobody to try
+being refused. A run Dagster launches (schedule, sensor, UI; see orchestration/executor.py) has nobody to try
 again, so it waits: `DX_REFRESH_LOCK_WAIT` when set, else an hour (`RUN_LOCK_WAIT_SECONDS`).
 Readers of the published `dx.duckdb` never take this lock.
 """

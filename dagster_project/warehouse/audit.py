@@ -31,19 +31,15 @@ class AuditMissing(RuntimeError):
     pass
 
 
-def audit_path(run_id: str) -> Path:
-    return settings.warehouse_dir() / "runs" / run_id / "audit.json"
-
-
 def write_audit(audit: Audit) -> Path:
-    path = audit_path(audit.run_id)
+    path = settings.audit_path(audit.run_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(asdict(audit), ensure_ascii=False, indent=2), encoding="utf-8")
     return path
 
 
 def read_audit(run_id: str) -> Audit:
-    path = audit_path(run_id)
+    path = settings.audit_path(run_id)
     if not path.exists():
         raise AuditMissing(
             f"run {run_id} has no audit of its build ({path} is missing): the quality checks must run in the "

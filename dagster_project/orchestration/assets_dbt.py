@@ -9,9 +9,9 @@ from typing import Any
 from dagster import AssetExecutionContext
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
-from dagster_project.assets.ingest import WRITER_POOL
-from dagster_project.retries import retry_transient_errors
-from dagster_project.transform import dbt_project
+from dagster_project.orchestration.assets_ingest import WRITER_POOL
+from dagster_project.orchestration.retries import retry_transient_errors
+from dagster_project.warehouse.dbt import dbt_project
 
 
 class LayeredTranslator(DagsterDbtTranslator):

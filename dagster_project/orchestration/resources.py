@@ -11,7 +11,7 @@ from dagster_duckdb import DuckDBResource
 
 from dagster_project import settings
 from dagster_project.quality.resource import GreatExpectationsRunner
-from dagster_project.transform import dbt_project
+from dagster_project.warehouse.dbt import dbt_project
 
 
 def build_resources() -> dict:
@@ -21,6 +21,6 @@ def build_resources() -> dict:
         "duckdb": DuckDBResource(database=str(settings.build_db_path())),
         "dbt": DbtCliResource(project_dir=dbt_project, profiles_dir=str(settings.DBT_PROJECT_DIR)),
         "great_expectations": GreatExpectationsRunner(
-            expectations_dir=str(settings.expectations_dir()), docs_dir=str(settings.warehouse_dir() / "data_docs")
+            expectations_dir=str(settings.expectations_dir()), docs_dir=str(settings.data_docs_dir())
         ),
     }

@@ -4,13 +4,13 @@ from dagster import AssetExecutionContext, Failure, MaterializeResult, MetadataV
 from dagster_duckdb import DuckDBResource
 
 from dagster_project import settings
-from dagster_project.assets.ingest import WRITER_POOL, ingest_raw_files
-from dagster_project.assets.transform import dbt_models
-from dagster_project.audit import AuditMissing, read_audit
-from dagster_project.publish import public_tables, publish_build
-from dagster_project.retries import retry_transient_errors
-from dagster_project.transform import dbt_project
-from dagster_project.warehouse_status import markdown_table, source_freshness, withheld_figures
+from dagster_project.orchestration.assets_dbt import dbt_models
+from dagster_project.orchestration.assets_ingest import WRITER_POOL, ingest_raw_files
+from dagster_project.orchestration.retries import retry_transient_errors
+from dagster_project.warehouse.audit import AuditMissing, read_audit
+from dagster_project.warehouse.dbt import dbt_project
+from dagster_project.warehouse.publish import public_tables, publish_build
+from dagster_project.warehouse.status import markdown_table, source_freshness, withheld_figures
 
 # Row counts shown in the UI for the tables analysts use most.
 COUNTED_TABLES = ("fct_indicator_values", "fct_budget_share", "fct_submissions", "mart_scorecard", "dq_flagged_values")

@@ -18,10 +18,10 @@ from dagster import (
 from dagster_duckdb import DuckDBResource
 
 from dagster_project import settings
-from dagster_project.assets.ingest import WRITER_POOL
-from dagster_project.audit import Audit, write_audit
+from dagster_project.orchestration.assets_ingest import WRITER_POOL
 from dagster_project.quality.gx_runner import BLOCKING, ExpectationOutcome, SuiteResult, load_suites
 from dagster_project.quality.resource import GreatExpectationsRunner
+from dagster_project.warehouse.audit import Audit, write_audit
 
 CHECK_PREFIX = "gx_"
 

@@ -4,16 +4,33 @@ One multi-asset writes the five ingestion tables together, because one pass over
 produces all of them consistently.
 """
 
+from collections.abc import Mapping
+
 from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, MetadataValue, asset, multi_asset
 from dagster_duckdb import DuckDBResource
 
 from dagster_project import settings
-from dagster_project.ingest.run import ingest_raw_tree
-from dagster_project.retries import retry_transient_errors
-from dagster_project.reviews import load_reviews, reviews_path
-from dagster_project.warehouse_status import latest_period_by_unit, markdown_table
+from dagster_project.ingest.run import IngestSummary, ingest_raw_tree
+from dagster_project.orchestration.retries import retry_transient_errors
+from dagster_project.quality.reviews import load_reviews
+from dagster_project.warehouse.status import latest_period_by_unit, markdown_table
 
 WRITER_POOL = "duckdb_writer"
+
+# The run's ingestion counts travel as one structured metadata entry of `ingest_files`: written by
+# `ingest_summary_metadata`, read back (by `dxw refresh` and the run summary) by `ingest_summary_from`.
+INGEST_SUMMARY_KEY = "ingest_summary"
+
+
+def ingest_summary_metadata(summary: IngestSummary) -> dict[str, MetadataValue]:
+    return {INGEST_SUMMARY_KEY: MetadataValue.json(summary.as_dict())}
+
+
+def ingest_summary_from(metadata: Mapping[str, MetadataValue]) -> IngestSummary | None:
+    """The ingestion counts of a materialisation of `ingest_files`; None for any other metadata."""
+    entry = metadata.get(INGEST_SUMMARY_KEY)
+    return None if entry is None else IngestSummary(**entry.value)
+
 
 INGEST_TABLES = {
     "ingest_files": "Every raw file with its content hash, arrival date, kind and end state.",
@@ -77,8 +94,7 @@ def ingest_raw_files(context: AssetExecutionContext, duckdb: DuckDBResource):
                 + markdown_table(freshness, limit=len(freshness))
             )
         if table == "ingest_files":
-            metadata.update({f"files_{k}": v for k, v in summary.as_dict().items() if k != "states"})
-            metadata.update({f"state_{k}": v for k, v in summary.states.items()})
+            metadata.update(ingest_summary_metadata(summary))
         yield MaterializeResult(asset_key=table, metadata=metadata)
 
 
@@ -92,7 +108,7 @@ def ingest_raw_files(context: AssetExecutionContext, duckdb: DuckDBResource):
 )
 def dq_reviews(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
     """Copy the reviewed-values file into the build database as `dq_reviews`."""
-    path = reviews_path()
+    path = settings.reviews_path()
     with duckdb.get_connection() as con:
         n = load_reviews(con, path)
     context.log.info("loaded %d reviews from %s", n, path)

@@ -13,6 +13,7 @@ from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, Sk
 
 from dagster_project import settings
 from dagster_project.ingest.scan import scan_raw_tree
+from dagster_project.orchestration.jobs import REFRESH_JOB
 
 
 def raw_tree_fingerprint() -> str | None:
@@ -41,7 +42,7 @@ def sensor_interval(default: int) -> int:
 
 
 @sensor(
-    job_name="refresh",
+    job_name=REFRESH_JOB,
     minimum_interval_seconds=sensor_interval(RAW_TREE_INTERVAL_SECONDS),
     default_status=DefaultSensorStatus.RUNNING,
     description="Starts a refresh when a file arrives in or changes under the raw tree ($DX_RAW_DIR).",

@@ -42,12 +42,6 @@ class Review:
     note: str
 
 
-def reviews_path() -> Path:
-    """The reviewed-values file (`DX_REVIEWS_FILE`, default `reviews/reviewed_values.csv` in the repo)."""
-    value = os.environ.get("DX_REVIEWS_FILE")
-    return Path(value).expanduser().resolve() if value else settings.PROJECT_ROOT / "reviews" / "reviewed_values.csv"
-
-
 def _parse_row(path: Path, line: int, row: dict[str, str | None]) -> Review:
     def fail(problem: str) -> ReviewFileError:
         return ReviewFileError(f"{path}, line {line} / dòng {line}: {problem}")
@@ -114,7 +108,7 @@ def accept_flag(
     decision: str = "accept",
 ) -> Review:
     """Record that `reviewed_by` accepts the flagged figure `flag_id`, and why; replaces an earlier review of it."""
-    path = path or reviews_path()
+    path = path or settings.reviews_path()
     if decision not in DECISIONS:
         raise ValueError(f"decision {decision!r} is not one of {DECISIONS} / quyết định không hợp lệ")
     flag_id, reviewed_by, note = flag_id.strip(), reviewed_by.strip(), note.strip()

@@ -18,31 +18,31 @@ from dagster import (
     DagsterInstance,
     DagsterRunStatus,
     DefaultSensorStatus,
+    MetadataValue,
     RunStatusSensorContext,
     SkipReason,
     run_status_sensor,
 )
 
 from dagster_project import settings
-from dagster_project.audit import AuditMissing, read_audit
-from dagster_project.sensors import sensor_interval
-from dagster_project.warehouse_status import withheld_figures
+from dagster_project.orchestration.assets_ingest import ingest_summary_from
+from dagster_project.orchestration.jobs import REFRESH_JOB
+from dagster_project.orchestration.sensors import sensor_interval
+from dagster_project.warehouse.audit import AuditMissing, read_audit
+from dagster_project.warehouse.status import withheld_figures
 
 PUBLISH_ASSET = "published_warehouse"
 SUMMARY_INTERVAL_SECONDS = 30  # Dagster's default for run-status sensors
 
 
-def refresh_log_path() -> Path:
-    return settings.warehouse_dir() / "logs" / "refresh.jsonl"
-
-
-def _materializations(instance: DagsterInstance, run_id: str) -> dict[str, dict]:
-    found: dict[str, dict] = {}
+def _materializations(instance: DagsterInstance, run_id: str) -> dict[str, dict[str, MetadataValue]]:
+    """The metadata of every asset this run materialised, by asset."""
+    found: dict[str, dict[str, MetadataValue]] = {}
     for entry in instance.all_logs(run_id):
         event = entry.dagster_event
         if event is not None and event.is_step_materialization:
             mat = event.step_materialization_data.materialization
-            found[mat.asset_key.to_user_string()] = {k: v.value for k, v in mat.metadata.items()}
+            found[mat.asset_key.to_user_string()] = dict(mat.metadata)
     return found
 
 
@@ -116,7 +116,7 @@ def build_run_summary(instance: DagsterInstance, run_id: str) -> dict:
     record = instance.get_run_record_by_id(run_id)
     run = record.dagster_run if record else None
     mats = _materializations(instance, run_id)
-    files = mats.get("ingest_files", {})
+    ingest = ingest_summary_from(mats.get("ingest_files", {}))
     published = PUBLISH_ASSET in mats
     failures = _step_failures(instance, run_id)
     try:
@@ -141,11 +141,11 @@ def build_run_summary(instance: DagsterInstance, run_id: str) -> dict:
         "finished_at": _iso(record.end_time if record else None),
         "logged_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "files": {
-            "seen": files.get("files_files_seen"),
-            "new": files.get("files_new"),
-            "changed": files.get("files_changed"),
-            "parsed": files.get("files_parsed"),
-            "quarantined": files.get("state_quarantined", 0) if files else None,
+            "seen": ingest.files_seen if ingest else None,
+            "new": ingest.new if ingest else None,
+            "changed": ingest.changed if ingest else None,
+            "parsed": ingest.parsed if ingest else None,
+            "quarantined": ingest.states.get("quarantined", 0) if ingest else None,
         },
         "figures": _flagged_counts(published),
         "published": published,
@@ -163,7 +163,7 @@ def _iso(timestamp: float | None) -> str | None:
 
 def append_run_summary(summary: dict, path: Path | None = None) -> bool:
     """Append the summary as one JSON line, unless this run is already logged; True when written."""
-    path = path or refresh_log_path()
+    path = path or settings.refresh_log_path()
     if path.exists():
         with path.open(encoding="utf-8") as handle:
             if any(json.loads(line).get("run_id") == summary["run_id"] for line in handle if line.strip()):
@@ -176,11 +176,11 @@ def append_run_summary(summary: dict, path: Path | None = None) -> bool:
 
 def _log_finished_refresh(context: RunStatusSensorContext):
     run_id = context.dagster_run.run_id
-    if context.dagster_run.job_name != "refresh":
+    if context.dagster_run.job_name != REFRESH_JOB:
         return SkipReason(f"{context.dagster_run.job_name} is not a refresh")
     summary = build_run_summary(context.instance, run_id)
     if not append_run_summary(summary):
-        return SkipReason(f"run {run_id} is already in {refresh_log_path()}")
+        return SkipReason(f"run {run_id} is already in {settings.refresh_log_path()}")
     return SkipReason(f"logged run {run_id}: published={summary['published']} ({summary['why']})")
 
 

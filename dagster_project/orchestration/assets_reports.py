@@ -3,7 +3,7 @@
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from dagster_project import settings
-from dagster_project.assets.publish import published_warehouse
+from dagster_project.orchestration.assets_publish import published_warehouse
 from dagster_project.reports import build_reports
 
 

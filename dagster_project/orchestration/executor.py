@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dagster import Executor, executor, in_process_executor
 
 from dagster_project import settings
-from dagster_project.locking import RefreshLocked, lock_path, refresh_lock, run_lock_wait
+from dagster_project.warehouse.locking import RefreshLocked, lock_path, refresh_lock, run_lock_wait
 
 
 class RefreshLockedExecutor(Executor):

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from dagster import DefaultScheduleStatus, ScheduleDefinition
 
+from dagster_project.orchestration.jobs import REFRESH_JOB
+
 DAILY_REFRESH_CRON = "0 6 * * *"
 LOCAL_TIMEZONE = "Asia/Ho_Chi_Minh"
 
 daily_refresh_schedule = ScheduleDefinition(
     name="daily_refresh",
-    job_name="refresh",
+    job_name=REFRESH_JOB,
     cron_schedule=DAILY_REFRESH_CRON,
     execution_timezone=LOCAL_TIMEZONE,
     default_status=DefaultScheduleStatus.RUNNING,

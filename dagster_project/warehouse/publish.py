@@ -16,6 +16,8 @@ from pathlib import Path
 
 import duckdb
 
+from dagster_project.sql import quote_ident, quote_literal
+
 _PUBLISHED_ALIAS = "published"
 # The storage format `dx.duckdb` is written in. Analysts open it with whatever DuckDB their tools
 # bundle, mostly 1.x, which refuses 2.0's format; v1.0.0 is read by every DuckDB from 0.10 on and
@@ -58,14 +60,6 @@ def public_tables(manifest_path: Path) -> list[str]:
         if node["resource_type"] == "model" and len(node["fqn"]) > 2 and node["fqn"][1] in PUBLIC_MODEL_FOLDERS
     )
     return [*PUBLISHED_INGEST_TABLES, *models]
-
-
-def _quote_ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _quote_literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def publish_build(
@@ -132,14 +126,14 @@ def _copy_and_swap(con: duckdb.DuckDBPyConnection, build_catalog: str, tables: l
     for leftover in (tmp, wal):
         leftover.unlink(missing_ok=True)
     con.execute(
-        f"attach {_quote_literal(str(tmp))} as {_PUBLISHED_ALIAS} "
-        f"(storage_version {_quote_literal(PUBLISHED_STORAGE_VERSION)})"
+        f"attach {quote_literal(str(tmp))} as {_PUBLISHED_ALIAS} "
+        f"(storage_version {quote_literal(PUBLISHED_STORAGE_VERSION)})"
     )
     try:
         for name in tables:
             con.execute(
-                f"create table {_PUBLISHED_ALIAS}.main.{_quote_ident(name)} as "
-                f"select * from {_quote_ident(build_catalog)}.main.{_quote_ident(name)}"
+                f"create table {_PUBLISHED_ALIAS}.main.{quote_ident(name)} as "
+                f"select * from {quote_ident(build_catalog)}.main.{quote_ident(name)}"
             )
         con.execute(f"checkpoint {_PUBLISHED_ALIAS}")
     finally:
