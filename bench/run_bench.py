@@ -10,7 +10,7 @@ file only drives them; `refreshes.py` runs a refresh as a user does, `report.py`
   world        (stage_world) ingest_bench.world: generated once, cached under bench/worlds/
   ingestion    (stage_ingestion) ingest_raw_tree on the world vs the bare read loop (ingest_bench) vs the status quo
                (bench/status_quo.py, pandas + openpyxl, on every k-th file)
-  transform    (stage_transform) dbt build (models and seeds) vs the same compiled SQL in one DuckDB session (transform_bench)
+  transform    (transform_bench.measure) dbt build (models and seeds) vs the same compiled SQL in one DuckDB session (transform_bench)
   refresh      (stage_refresh) `dxw refresh --json` as a subprocess into an empty warehouse, with one valid file held
                out of a hard-linked copy of the raw tree; its per-step times give the gates, publish and
                reports; the process tree's summed RSS is sampled every 50 ms. Then the gates as plain SQL
@@ -49,8 +49,8 @@ import stage_ingestion
 import stage_overhead
 import stage_refresh
 import stage_scaling
-import stage_transform
 import stage_world
+import transform_bench
 from common import log
 
 
@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> dict:
     results["ingestion"], ingested = stage_ingestion.run(
         main_world, args.workers, work, args.skip_status_quo, args.status_quo_every
     )
-    results["transform"] = stage_transform.run(main_world, ingested, work)
+    results["transform"] = transform_bench.measure(main_world["registry"], ingested, work)
     ingested.unlink()
     sections, full, quick = stage_refresh.run(main_world, work, args.query_runs, args.quick)
     results.update(sections)
