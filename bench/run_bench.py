@@ -8,19 +8,20 @@ bench/results.json (git-ignored).
 Stages, each run once and reused where it can serve several figures, each in its own module (this
 file only drives them; `refreshes.py` runs a refresh as a user does, `report.py` prints the table):
   world        (stage_world) ingest_bench.world: generated once, cached under bench/worlds/
-  ingestion    (stage_ingestion) ingest_raw_tree on the world vs the bare read loop (ingest_bench) vs the status quo
-               (bench/status_quo.py, pandas + openpyxl, on every k-th file)
-  transform    (transform_bench.measure) dbt build (models and seeds) vs the same compiled SQL in one DuckDB session (transform_bench)
-  refresh      (stage_refresh) `dxw refresh --json` as a subprocess into an empty warehouse, with one valid file held
-               out of a hard-linked copy of the raw tree; its per-step times give the gates, publish and
+  ingestion    (stage_ingestion) ingest_raw_tree on the world vs the bare read loop (ingest_bench) vs the
+               status quo (bench/status_quo.py, pandas + openpyxl, on every k-th file)
+  transform    (transform_bench.measure) dbt build (models and seeds) vs the same compiled SQL in one DuckDB
+               session
+  refresh      (stage_refresh) `dxw refresh --json` as a subprocess into an empty warehouse, with one valid file
+               held out of a hard-linked copy of the raw tree; its per-step times give the gates, publish and
                reports; the process tree's summed RSS is sampled every 50 ms. Then the gates as plain SQL
                (bench/gates_sql.py) on its build database, then the held-out file arrives and an
                incremental refresh runs, then the README's queries (stage_queries) on the published dx.duckdb.
   overhead     (stage_overhead) the town sample refreshed twice; the second refresh has nothing new
-  scaling      (stage_scaling) full refreshes of synthetic worlds (offices 0, years 3) of 15, 60 and 240 communes, with
-               the main world's full refresh as the last point; log-log slope of seconds vs files
-  daemon run   (stage_daemon) the town sample refreshed by `dxw refresh`, then by a real `dagster-daemon` (temporary
-               DAGSTER_HOME from deploy/dagster.yaml) whose raw-tree sensor starts the run: launch-to-success
+  scaling      (stage_scaling) full refreshes of synthetic worlds (offices 0, years 3) of 15, 60 and 240
+               communes, with the main world's full refresh as the last point; log-log slope of seconds vs files
+  daemon run   (stage_daemon) the town sample refreshed by `dxw refresh`, then by a real `dagster-daemon`
+               (temporary DAGSTER_HOME from deploy/dagster.yaml) whose raw-tree sensor starts the run: launch-to-success
                time over the CLI's wall time, both into an empty warehouse with the dbt manifest already
                parsed for it (--quick: the tiny world's full refresh stands in for the CLI's run)
 """
