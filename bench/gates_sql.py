@@ -19,6 +19,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 
@@ -58,10 +59,20 @@ def condition_sql(condition) -> str:
     raise NotImplementedError(f"row_condition of type {kind!r}")
 
 
-def _value_set_sql(expectation: dict) -> str:
+def _value_set_sql(kwargs: dict) -> str:
     """The allowed values as a SQL list, or "" for an empty set."""
-    values = expectation["kwargs"].get("value_set") or []
+    values = kwargs.get("value_set") or []
     return "(" + ", ".join(literal(v) for v in values) + ")" if values else ""
+
+
+class _Target(NamedTuple):
+    """What a translation reads: the frame, the row condition as SQL, the quoted column (if any)."""
+
+    frame: str
+    where: str
+    column: str | None
+    kind: str
+    kwargs: dict
 
 
 def expectation_sql(frame: str, expectation: dict) -> str:
@@ -69,69 +80,100 @@ def expectation_sql(frame: str, expectation: dict) -> str:
     kind, kwargs = expectation["type"], expectation["kwargs"]
     where = condition_sql(kwargs.get("row_condition"))
     column = quote_ident(kwargs["column"]) if "column" in kwargs else None
-    if kind == "expect_column_values_to_not_be_null":
-        return f"select coalesce(count_if({column} is null), 0), count(*) from {frame} where {where}"
-    if kind == "expect_column_values_to_be_null":
-        return f"select coalesce(count_if({column} is not null), 0), count(*) from {frame} where {where}"
-    if kind in ("expect_column_values_to_be_in_set", "expect_column_values_to_not_be_in_set"):
-        allowed = _value_set_sql(expectation)
-        inside = f"{column} in {allowed}" if allowed else "false"
-        unexpected = f"not ({inside})" if kind == "expect_column_values_to_be_in_set" else inside
-        return (
-            f"select coalesce(count_if({unexpected}), 0), count(*) from {frame} where {where} and {column} is not null"
-        )
-    if kind in ("expect_column_values_to_match_regex", "expect_column_values_to_not_match_regex"):
-        matches = f"regexp_matches({column}::varchar, {literal(kwargs['regex'])})"
-        unexpected = f"not {matches}" if kind == "expect_column_values_to_match_regex" else matches
-        return (
-            f"select coalesce(count_if({unexpected}), 0), count(*) from {frame} where {where} and {column} is not null"
-        )
-    if kind == "expect_table_row_count_to_be_between":
-        low, high = kwargs.get("min_value"), kwargs.get("max_value")
-        outside = " or ".join(
-            [f"n < {literal(low)}"] * (low is not None) + [f"n > {literal(high)}"] * (high is not None)
-        )
-        return f"select ({outside or 'false'})::int, 1 from (select count(*) as n from {frame} where {where})"
-    if kind == "expect_column_values_to_be_between":
-        low, high = kwargs.get("min_value"), kwargs.get("max_value")
-        bounds = []
-        if low is not None:
-            bounds.append(f"{column} {'>' if kwargs.get('strict_min') else '>='} {literal(low)}")
-        if high is not None:
-            bounds.append(f"{column} {'<' if kwargs.get('strict_max') else '<='} {literal(high)}")
-        inside = " and ".join(bounds) or "true"
-        return f"select coalesce(count_if(not ({inside})), 0), count(*) from {frame} where {where} and {column} is not null"
-    if kind == "expect_column_values_to_be_unique":
-        return (
-            f"select coalesce(sum(n) filter (where n > 1), 0), coalesce(sum(n), 0) from "
-            f"(select count(*) as n from {frame} where {where} and {column} is not null group by {column})"
-        )
-    if kind == "expect_compound_columns_to_be_unique":
-        columns = [quote_ident(c) for c in kwargs["column_list"]]
-        ignore = kwargs.get("ignore_row_if", "all_values_are_missing")
-        skip = {
-            "all_values_are_missing": " and ".join(f"{c} is null" for c in columns),
-            "any_value_is_missing": " or ".join(f"{c} is null" for c in columns),
-            "never": "false",
-        }[ignore]
-        return (
-            f"select coalesce(sum(n) filter (where n > 1), 0), coalesce(sum(n), 0) from "
-            f"(select count(*) as n from {frame} where {where} and not ({skip}) group by {', '.join(columns)})"
-        )
-    if kind in ("expect_column_pair_values_to_be_equal", "expect_column_pair_values_a_to_be_greater_than_b"):
-        a, b = quote_ident(kwargs["column_A"]), quote_ident(kwargs["column_B"])
-        ignore = kwargs.get("ignore_row_if", "both_values_are_missing")
-        skip = {
-            "both_values_are_missing": f"{a} is null and {b} is null",
-            "either_value_is_missing": f"{a} is null or {b} is null",
-            "neither": "false",
-        }[ignore]
-        if kind == "expect_column_pair_values_to_be_equal":
-            holds = f"{a} = {b}"
-        else:
-            holds = f"{a} {'>=' if kwargs.get('or_equal') else '>'} {b}"
-        return f"select coalesce(count_if(not coalesce({holds}, false)), 0), count(*) from {frame} where {where} and not ({skip})"
-    raise NotTranslated(f"no SQL translation for {kind}")
+    translate = _TRANSLATIONS.get(kind)
+    if translate is None:
+        raise NotTranslated(f"no SQL translation for {kind}")
+    return translate(_Target(frame, where, column, kind, kwargs))
+
+
+def _count_unexpected(t: _Target, unexpected: str) -> str:
+    """Unexpected among the non-null values of the column (GX: nulls are not unexpected values)."""
+    return f"select coalesce(count_if({unexpected}), 0), count(*) from {t.frame} where {t.where} and {t.column} is not null"
+
+
+def _null(t: _Target) -> str:
+    test = "is null" if t.kind == "expect_column_values_to_not_be_null" else "is not null"
+    return f"select coalesce(count_if({t.column} {test}), 0), count(*) from {t.frame} where {t.where}"
+
+
+def _in_set(t: _Target) -> str:
+    allowed = _value_set_sql(t.kwargs)
+    inside = f"{t.column} in {allowed}" if allowed else "false"
+    return _count_unexpected(t, f"not ({inside})" if t.kind == "expect_column_values_to_be_in_set" else inside)
+
+
+def _regex(t: _Target) -> str:
+    matches = f"regexp_matches({t.column}::varchar, {literal(t.kwargs['regex'])})"
+    return _count_unexpected(t, f"not {matches}" if t.kind == "expect_column_values_to_match_regex" else matches)
+
+
+def _row_count(t: _Target) -> str:
+    low, high = t.kwargs.get("min_value"), t.kwargs.get("max_value")
+    outside = " or ".join([f"n < {literal(low)}"] * (low is not None) + [f"n > {literal(high)}"] * (high is not None))
+    return f"select ({outside or 'false'})::int, 1 from (select count(*) as n from {t.frame} where {t.where})"
+
+
+def _between(t: _Target) -> str:
+    low, high = t.kwargs.get("min_value"), t.kwargs.get("max_value")
+    bounds = []
+    if low is not None:
+        bounds.append(f"{t.column} {'>' if t.kwargs.get('strict_min') else '>='} {literal(low)}")
+    if high is not None:
+        bounds.append(f"{t.column} {'<' if t.kwargs.get('strict_max') else '<='} {literal(high)}")
+    return _count_unexpected(t, f"not ({' and '.join(bounds) or 'true'})")
+
+
+def _unique(t: _Target) -> str:
+    return (
+        f"select coalesce(sum(n) filter (where n > 1), 0), coalesce(sum(n), 0) from "
+        f"(select count(*) as n from {t.frame} where {t.where} and {t.column} is not null group by {t.column})"
+    )
+
+
+def _compound_unique(t: _Target) -> str:
+    columns = [quote_ident(c) for c in t.kwargs["column_list"]]
+    skip = {
+        "all_values_are_missing": " and ".join(f"{c} is null" for c in columns),
+        "any_value_is_missing": " or ".join(f"{c} is null" for c in columns),
+        "never": "false",
+    }[t.kwargs.get("ignore_row_if", "all_values_are_missing")]
+    return (
+        f"select coalesce(sum(n) filter (where n > 1), 0), coalesce(sum(n), 0) from "
+        f"(select count(*) as n from {t.frame} where {t.where} and not ({skip}) group by {', '.join(columns)})"
+    )
+
+
+def _column_pair(t: _Target) -> str:
+    a, b = quote_ident(t.kwargs["column_A"]), quote_ident(t.kwargs["column_B"])
+    skip = {
+        "both_values_are_missing": f"{a} is null and {b} is null",
+        "either_value_is_missing": f"{a} is null or {b} is null",
+        "neither": "false",
+    }[t.kwargs.get("ignore_row_if", "both_values_are_missing")]
+    if t.kind == "expect_column_pair_values_to_be_equal":
+        holds = f"{a} = {b}"
+    else:
+        holds = f"{a} {'>=' if t.kwargs.get('or_equal') else '>'} {b}"
+    return (
+        f"select coalesce(count_if(not coalesce({holds}, false)), 0), count(*) from {t.frame} "
+        f"where {t.where} and not ({skip})"
+    )
+
+
+_TRANSLATIONS = {
+    "expect_column_values_to_not_be_null": _null,
+    "expect_column_values_to_be_null": _null,
+    "expect_column_values_to_be_in_set": _in_set,
+    "expect_column_values_to_not_be_in_set": _in_set,
+    "expect_column_values_to_match_regex": _regex,
+    "expect_column_values_to_not_match_regex": _regex,
+    "expect_table_row_count_to_be_between": _row_count,
+    "expect_column_values_to_be_between": _between,
+    "expect_column_values_to_be_unique": _unique,
+    "expect_compound_columns_to_be_unique": _compound_unique,
+    "expect_column_pair_values_to_be_equal": _column_pair,
+    "expect_column_pair_values_a_to_be_greater_than_b": _column_pair,
+}
 
 
 class NotTranslated(NotImplementedError):

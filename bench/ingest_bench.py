@@ -142,25 +142,28 @@ def main() -> None:
         f"world: {len(paths):,} files, {n_rows_truth:,} value rows, {args.communes} communes, "
         f"{args.offices} offices, {args.years} years; {args.workers} worker processes"
     )
+    _report(measure(paths, raw, registry, args.workers, args.repeat))
 
+
+def measure(paths: list[str], raw: Path, registry: Path, workers: int, repeat: int) -> dict:
+    """The floor and the ingestion, `repeat` times each (medians), and the reader comparison."""
     # floor and ingestion alternate, so a busy neighbour on the machine slows both alike; the CPU
     # seconds (all processes) are the steadier figure when other work shares the cores
     floors, ingests, floor_cpus, ingest_cpus, rows = [], [], [], [], 0
-    for _ in range(args.repeat):
-        wall, cpu = _bare_read_loop(paths, args.workers)
+    for _ in range(repeat):
+        wall, cpu = _bare_read_loop(paths, workers)
         floors.append(wall)
         floor_cpus.append(cpu)
-        wall, cpu, rows = _ingest(raw, registry, args.workers)
+        wall, cpu, rows = _ingest(raw, registry, workers)
         ingests.append(wall)
         ingest_cpus.append(cpu)
     floor_s, ingest_s = statistics.median(floors), statistics.median(ingests)
     floor_cpu, ingest_cpu = statistics.median(floor_cpus), statistics.median(ingest_cpus)
-    readers = reader_comparison(paths)
-    results = {
+    return {
         "files": len(paths),
         "rows": rows,
-        "workers": args.workers,
-        "repeat": args.repeat,
+        "workers": workers,
+        "repeat": repeat,
         "floor_seconds": floor_s,
         "floor_files_per_s": len(paths) / floor_s,
         "ingest_seconds": ingest_s,
@@ -172,17 +175,22 @@ def main() -> None:
         "ingest_cpu_share_of_floor": floor_cpu / ingest_cpu,
         "floor_seconds_each": floors,
         "ingest_seconds_each": ingests,
-        "reader_files_per_s": readers,
+        "reader_files_per_s": reader_comparison(paths),
     }
+
+
+def _report(results: dict) -> None:
+    """Print the figures and write bench/ingest_results.json."""
+    files, rows, readers = results["files"], results["rows"], results["reader_files_per_s"]
+    floor_s, ingest_s = results["floor_seconds"], results["ingest_seconds"]
+    floor_cpu, ingest_cpu = results["floor_cpu_seconds"], results["ingest_cpu_seconds"]
     print(f"{'':<28}{'seconds':>10}{'files/s':>12}{'rows/s':>12}{'CPU s':>10}")
-    print(f"{'bare read loop (floor)':<28}{floor_s:>10.2f}{len(paths) / floor_s:>12,.0f}{'':>12}{floor_cpu:>10.1f}")
-    print(
-        f"{'ingestion':<28}{ingest_s:>10.2f}{len(paths) / ingest_s:>12,.0f}{rows / ingest_s:>12,.0f}{ingest_cpu:>10.1f}"
-    )
+    print(f"{'bare read loop (floor)':<28}{floor_s:>10.2f}{files / floor_s:>12,.0f}{'':>12}{floor_cpu:>10.1f}")
+    print(f"{'ingestion':<28}{ingest_s:>10.2f}{files / ingest_s:>12,.0f}{rows / ingest_s:>12,.0f}{ingest_cpu:>10.1f}")
     print(f"ingestion runs at {100 * floor_s / ingest_s:.0f}% of the floor's speed")
     print(
         f"CPU seconds, all processes: floor {floor_cpu:.1f}, ingestion {ingest_cpu:.1f} "
-        f"({100 * floor_cpu / ingest_cpu:.0f}%); medians of {args.repeat} run(s)"
+        f"({100 * floor_cpu / ingest_cpu:.0f}%); medians of {results['repeat']} run(s)"
     )
     print("reader comparison (xlsx files/s, one process): " + ", ".join(f"{k} {v:,.0f}" for k, v in readers.items()))
     out = BENCH_DIR / "ingest_results.json"

@@ -21,7 +21,8 @@ from graphlib import TopologicalSorter
 from pathlib import Path
 
 import duckdb
-from ingest_bench import world  # run as a script: its own folder is on the path
+from common import log  # run as a script: its own folder is on the path
+from ingest_bench import world
 
 from dagster_project import settings
 from dagster_project.ingest.run import ingest_raw_tree
@@ -117,6 +118,36 @@ def dbt_phases(target: Path, started_epoch: float, wall_s: float) -> dict:
     }
 
 
+def measure(registry: Path, ingested: Path, work: Path, *, with_tests: bool = False) -> dict:
+    """dbt build of the models and seeds (no tests) on a copy of the `ingested` build database, against
+    its floor: the same compiled SQL in one DuckDB session on another copy. `with_tests`: also a dbt
+    build with every test, on a fresh copy."""
+    target = work / "dbt-target"
+    dbt_dir, floor_dir = work / "dbt_run", work / "dbt_floor"
+    for d in (dbt_dir, floor_dir):
+        d.mkdir(exist_ok=True)
+        shutil.copyfile(ingested, d / "build.duckdb")
+    # parsed for the warehouse it builds, as the refresh's prepare_manifest does: with another profile
+    # dbt drops its partial parse and parses the whole project inside the timed build
+    log("transform: dbt parse")
+    run_dbt(registry, dbt_dir, target, "parse")
+    log("transform: dbt build (models and seeds)")
+    started_epoch = time.time()
+    dbt_s = run_dbt(registry, dbt_dir, target, "build", "--exclude", "resource_type:test", "resource_type:unit_test")
+    result = {"dbt_models_and_seeds_seconds": dbt_s}
+    phases = dbt_phases(target, started_epoch, dbt_s)
+    if with_tests:
+        log("transform: dbt build (with every test)")
+        shutil.copyfile(ingested, dbt_dir / "build.duckdb")
+        result["dbt_build_with_tests_seconds"] = run_dbt(registry, dbt_dir, target, "build")
+    log("transform: dbt compile, then the one-session floor")
+    run_dbt(registry, floor_dir, target, "compile")
+    floor_s = floor_in_one_session(target, floor_dir / "build.duckdb")
+    for d in (dbt_dir, floor_dir):
+        shutil.rmtree(d)
+    return {**result, "one_session_floor_seconds": floor_s, "dbt_over_floor": dbt_s / floor_s, "dbt_phases": phases}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--communes", type=int, default=3300)
@@ -125,36 +156,23 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
     raw, world_registry, manifest = world(args.communes, args.offices, args.years, args.workers)
-
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         registry = town_and_world_registry(world_registry, tmp / "registry")
-        target = tmp / "target"
         ingested = tmp / "ingested.duckdb"
         with duckdb.connect(str(ingested)) as con:
             ingest_raw_tree(con, raw, registry, workers=args.workers)
             load_reviews(con, tmp / "no-reviews.csv")  # the refresh loads reviews before dbt; none here
-        dbt_dir, floor_dir = tmp / "dbt_run", tmp / "floor"
-        for d in (dbt_dir, floor_dir):
-            d.mkdir()
-            shutil.copyfile(ingested, d / "build.duckdb")
-        # parsed for the warehouse it builds, as the refresh's prepare_manifest does: with another
-        # profile dbt would drop the partial parse and parse everything inside the timed build
-        run_dbt(registry, dbt_dir, target, "parse")
-        started_epoch = time.time()
-        dbt_run_s = run_dbt(
-            registry, dbt_dir, target, "build", "--exclude", "resource_type:test", "resource_type:unit_test"
-        )
-        phases = dbt_phases(target, started_epoch, dbt_run_s)
-        shutil.copyfile(ingested, dbt_dir / "build.duckdb")
-        print(f"dbt build (models and seeds) {dbt_run_s:.1f} s", file=sys.stderr)
-        dbt_build_s = run_dbt(registry, dbt_dir, target, "build")
-        print(f"dbt build (with tests) {dbt_build_s:.1f} s", file=sys.stderr)
-        run_dbt(registry, floor_dir, target, "compile")
-        floor_s = floor_in_one_session(target, floor_dir / "build.duckdb")
+        measured = measure(registry, ingested, tmp, with_tests=True)
+    _report(len(manifest["files"]), measured)
 
+
+def _report(files: int, measured: dict) -> None:
+    """Print the figures and write bench/transform_results.json."""
+    dbt_run_s, dbt_build_s = measured["dbt_models_and_seeds_seconds"], measured["dbt_build_with_tests_seconds"]
+    floor_s, phases = measured["one_session_floor_seconds"], measured["dbt_phases"]
     results = {
-        "files": len(manifest["files"]),
+        "files": files,
         "dbt_models_and_seeds_seconds": dbt_run_s,
         "dbt_build_with_tests_seconds": dbt_build_s,
         "one_session_floor_seconds": floor_s,

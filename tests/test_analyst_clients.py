@@ -13,9 +13,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from bench.readme_queries import readme_queries
 from dagster_project import settings
 from dagster_project.warehouse.publish import PUBLISHED_STORAGE_VERSION
-from tests.test_readme_queries import readme_queries
 
 CLIENTS = settings.PROJECT_ROOT / ".tools" / "analyst-clients"
 

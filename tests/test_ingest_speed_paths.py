@@ -11,9 +11,9 @@ import zipfile
 import openpyxl
 import pytest
 
+from dagster_project.ingest.columns import file_name
 from dagster_project.ingest.parsing import numbers, text, workbook
 from dagster_project.ingest.parsing.model import ValueColumns, ValueRow
-from dagster_project.ingest.run import _file_name
 from dagster_project.ingest.scan import read_raw_file
 
 
@@ -129,4 +129,4 @@ def test_raw_file_reader_refuses_the_same_names(tmp_path):
             read_raw_file(root, bad)
     with pytest.raises(FileNotFoundError):
         read_raw_file(root, "a/missing")
-    assert _file_name("2024-01-01/x y/bao cao (2).xlsx") == "bao cao (2).xlsx" and _file_name("f.csv") == "f.csv"
+    assert file_name("2024-01-01/x y/bao cao (2).xlsx") == "bao cao (2).xlsx" and file_name("f.csv") == "f.csv"

@@ -1,17 +1,8 @@
 """The README's example queries run against a published warehouse and return what they promise."""
 
-import re
-from pathlib import Path
-
 import duckdb
 
-README = Path(__file__).resolve().parent.parent / "README.md"
-
-
-def readme_queries() -> list[str]:
-    block = re.search(r"Example queries.*?```sql\n(.*?)```", README.read_text(encoding="utf-8"), re.DOTALL)
-    assert block, "the README lost its example queries"
-    return [q.strip() for q in block.group(1).split(";") if q.strip()]
+from bench.readme_queries import readme_queries
 
 
 def test_every_readme_example_query_runs_on_the_published_warehouse_and_returns_rows(published_sample):

@@ -28,7 +28,7 @@ SQL_METHODS = {"execute", "executemany", "sql", "query", "from_query"}
 ALLOWED_INTERPOLATIONS = {
     "table": "one of our constant table names (store.TABLES / INGEST_TABLES keys)",
     "t": "a table name from the dbt manifest / information_schema of our own build",
-    "', '.join(columns)": "store.COLUMNS, constant column names",
+    "', '.join(columns)": "a table's constant column names (store.TABLES, from its column spec)",
     "_PUBLISHED_ALIAS": "a constant alias",
     "quote_literal(str(tmp))": "our own warehouse path, quoted",
     "quote_literal(PUBLISHED_STORAGE_VERSION)": "publish.py's constant storage version, quoted",

@@ -7,164 +7,127 @@ file (names, labels, values) is ever spliced into SQL.
 from __future__ import annotations
 
 from array import array
+from collections import namedtuple
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 import duckdb
 import numpy as np
 import pandas as pd
 
-TABLES: dict[str, str] = {
-    "ingest_files": """
-        create table if not exists ingest_files (
-            file_id varchar primary key,
-            path varchar not null,
-            file_name varchar not null,
-            content_hash varchar,
-            size_bytes bigint not null,
-            mtime_ns bigint not null,
-            arrival_date date not null,
-            kind varchar,
-            encoding varchar,
-            state varchar not null,
-            reason_code varchar,
-            duplicate_of varchar,
-            n_reports integer not null,
-            n_values integer not null,
-            n_rejects integer not null
-        )""",
-    "ingest_reports": """
-        create table if not exists ingest_reports (
-            report_id varchar primary key,
-            file_id varchar not null,
-            sheet varchar,
-            kind varchar not null,
-            agency_written varchar,
-            agency_code varchar not null,
-            period_written varchar,
-            period_code varchar not null,
-            is_correction boolean not null,
-            arrival_date date not null,
-            path varchar not null,
-            is_current boolean not null
-        )""",
-    "ingest_values": """
-        create table if not exists ingest_values (
-            file_id varchar not null,
-            report_id varchar not null,
-            kind varchar not null,
-            sheet varchar,
-            row_number integer not null,
-            row_role varchar not null,
-            section varchar,
-            agency_written varchar,
-            agency_code varchar,
-            period_written varchar,
-            period_code varchar not null,
-            item_code varchar not null,
-            value_text varchar,
-            value double not null,
-            unit varchar
-        )""",
-    "ingest_rejects": """
-        create table if not exists ingest_rejects (
-            file_id varchar not null,
-            path varchar not null,
-            sheet varchar,
-            row_number integer,
-            reason_code varchar not null,
-            message_vi varchar not null,
-            message_en varchar not null,
-            found varchar
-        )""",
-    "ingest_sheets": """
-        create table if not exists ingest_sheets (
-            file_id varchar not null,
-            path varchar not null,
-            sheet_index integer not null,
-            sheet varchar not null,
-            role varchar not null,
-            reason_code varchar,
-            report_id varchar,
-            n_cells integer not null,
-            n_value_cells integer not null,
-            n_part_cells integer not null,
-            n_rejected_cells integer not null
-        )""",
-}
 
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "ingest_files": (
-        "file_id",
-        "path",
-        "file_name",
-        "content_hash",
-        "size_bytes",
-        "mtime_ns",
-        "arrival_date",
-        "kind",
-        "encoding",
-        "state",
-        "reason_code",
-        "duplicate_of",
-        "n_reports",
-        "n_values",
-        "n_rejects",
-    ),
-    "ingest_reports": (
-        "report_id",
-        "file_id",
-        "sheet",
-        "kind",
-        "agency_written",
-        "agency_code",
-        "period_written",
-        "period_code",
-        "is_correction",
-        "arrival_date",
-        "path",
-        "is_current",
-    ),
-    "ingest_values": (
-        "file_id",
-        "report_id",
-        "kind",
-        "sheet",
-        "row_number",
-        "row_role",
-        "section",
-        "agency_written",
-        "agency_code",
-        "period_written",
-        "period_code",
-        "item_code",
-        "value_text",
-        "value",
-        "unit",
-    ),
-    "ingest_rejects": (
-        "file_id",
-        "path",
-        "sheet",
-        "row_number",
-        "reason_code",
-        "message_vi",
-        "message_en",
-        "found",
-    ),
-    "ingest_sheets": (
-        "file_id",
-        "path",
-        "sheet_index",
-        "sheet",
-        "role",
-        "reason_code",
-        "report_id",
-        "n_cells",
-        "n_value_cells",
-        "n_part_cells",
-        "n_rejected_cells",
-    ),
-}
+class Table(NamedTuple):
+    """An ingestion table from its one column spec: the names inserts use, the DDL, and a row record
+    (a named tuple in column order) that the rows built for it are made of."""
+
+    name: str
+    columns: tuple[str, ...]
+    ddl: str
+    row: type
+
+
+def _table(name: str, row_name: str, spec: str) -> Table:
+    """`spec`: one `name type [constraints]` per line, as in a `create table`."""
+    lines = [line.strip().rstrip(",") for line in spec.strip().splitlines()]
+    columns = tuple(line.split()[0] for line in lines)
+    ddl = f"create table if not exists {name} (\n    " + ",\n    ".join(lines) + "\n)"
+    # the record's module is this one, where it is bound by its own name below: workers pickle rows
+    return Table(name, columns, ddl, namedtuple(row_name, columns, module=__name__))
+
+
+FILES = _table(
+    "ingest_files",
+    "FileRow",
+    """
+    file_id varchar primary key,
+    path varchar not null,
+    file_name varchar not null,
+    content_hash varchar,
+    size_bytes bigint not null,
+    mtime_ns bigint not null,
+    arrival_date date not null,
+    kind varchar,
+    encoding varchar,
+    state varchar not null,
+    reason_code varchar,
+    duplicate_of varchar,
+    n_reports integer not null,
+    n_values integer not null,
+    n_rejects integer not null
+    """,
+)
+REPORTS = _table(
+    "ingest_reports",
+    "ReportRow",
+    """
+    report_id varchar primary key,
+    file_id varchar not null,
+    sheet varchar,
+    kind varchar not null,
+    agency_written varchar,
+    agency_code varchar not null,
+    period_written varchar,
+    period_code varchar not null,
+    is_correction boolean not null,
+    arrival_date date not null,
+    path varchar not null,
+    is_current boolean not null
+    """,
+)
+VALUES = _table(
+    "ingest_values",
+    "ValueTableRow",
+    """
+    file_id varchar not null,
+    report_id varchar not null,
+    kind varchar not null,
+    sheet varchar,
+    row_number integer not null,
+    row_role varchar not null,
+    section varchar,
+    agency_written varchar,
+    agency_code varchar,
+    period_written varchar,
+    period_code varchar not null,
+    item_code varchar not null,
+    value_text varchar,
+    value double not null,
+    unit varchar
+    """,
+)
+REJECTS = _table(
+    "ingest_rejects",
+    "RejectRow",
+    """
+    file_id varchar not null,
+    path varchar not null,
+    sheet varchar,
+    row_number integer,
+    reason_code varchar not null,
+    message_vi varchar not null,
+    message_en varchar not null,
+    found varchar
+    """,
+)
+SHEETS = _table(
+    "ingest_sheets",
+    "SheetRow",
+    """
+    file_id varchar not null,
+    path varchar not null,
+    sheet_index integer not null,
+    sheet varchar not null,
+    role varchar not null,
+    reason_code varchar,
+    report_id varchar,
+    n_cells integer not null,
+    n_value_cells integer not null,
+    n_part_cells integer not null,
+    n_rejected_cells integer not null
+    """,
+)
+FileRow, ReportRow, ValueTableRow, RejectRow, SheetRow = (t.row for t in (FILES, REPORTS, VALUES, REJECTS, SHEETS))
+TABLES: dict[str, Table] = {t.name: t for t in (FILES, REPORTS, VALUES, REJECTS, SHEETS)}
 
 
 # ingest_values arrives from the workers in two parts: per-row columns, and per-segment columns
@@ -181,11 +144,11 @@ VALUE_ROW_COLUMNS = (
     "unit",
 )
 VALUE_SEGMENT_COLUMNS = ("file_id", "report_id", "kind", "sheet", "period_written", "period_code")
-assert set(VALUE_ROW_COLUMNS) | set(VALUE_SEGMENT_COLUMNS) == set(COLUMNS["ingest_values"])
+assert set(VALUE_ROW_COLUMNS) | set(VALUE_SEGMENT_COLUMNS) == set(VALUES.columns)
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
-    for ddl in TABLES.values():
+    for ddl in (table.ddl for table in TABLES.values()):
         con.execute(ddl)
     con.execute("create table if not exists ingest_parser (version integer not null)")
 
@@ -230,14 +193,15 @@ def append_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Iterable[tuple
     rows = list(rows)
     if not rows:
         return 0
-    return append_columns(con, table, dict(zip(COLUMNS[table], map(list, zip(*rows, strict=True)), strict=True)))
+    columns = TABLES[table].columns
+    return append_columns(con, table, dict(zip(columns, map(list, zip(*rows, strict=True)), strict=True)))
 
 
 def append_columns(con: duckdb.DuckDBPyConnection, table: str, values: dict[str, Sequence]) -> int:
     """Bulk-insert whole columns (lists, or arrays of numbers) named as the table's columns.
 
     DuckDB scans the numpy arrays in place: no row objects and no DataFrame in between."""
-    columns = COLUMNS[table]
+    columns = TABLES[table].columns
     incoming = {name: _as_array(values[name]) for name in columns}
     n = len(incoming[columns[0]])
     if n == 0:
