@@ -2,6 +2,8 @@
 
 Each suite is validated on one pandas DataFrame read from DuckDB (GX 1.x returns empty results
 through SQLAlchemy on DuckDB), with an ephemeral, quiet GX context; Data Docs are rebuilt each run.
+A suite that needs more than its table's rows names a query file (`meta.frame_sql_file`, under
+`expectations/sql/`, linted by `make lint`) that returns them.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ class SuiteFile:
     path: Path
     table: str
     reads: tuple[str, ...]
-    frame_sql: str | None
+    frame_sql: str | None  # the text of the suite's query file, when it names one
     document: dict
 
     @property
@@ -94,18 +96,29 @@ def load_suites(directory: Path | str) -> list[SuiteFile]:
             level = (expectation.get("meta") or {}).get("level")
             if level not in LEVELS:
                 raise ValueError(f"{path.name}: expectation {number} has meta.level {level!r}; use one of {LEVELS}")
-        frame_sql = meta.get("frame_sql")
+        if "frame_sql" in meta:
+            raise ValueError(f"{path.name}: write the suite's query in a .sql file named by meta.frame_sql_file")
         suites.append(
             SuiteFile(
                 name=document["name"],
                 path=path,
                 table=meta.get("table", document["name"]),
                 reads=tuple(meta.get("reads", ())),
-                frame_sql="\n".join(frame_sql) if isinstance(frame_sql, list) else frame_sql,
+                frame_sql=_read_query(path, meta.get("frame_sql_file")),
                 document=document,
             )
         )
     return suites
+
+
+def _read_query(suite_path: Path, relative: str | None) -> str | None:
+    """The query file a suite names (relative to the suite's folder), without its trailing semicolon."""
+    if relative is None:
+        return None
+    query_path = suite_path.parent / relative
+    if not query_path.is_file():
+        raise ValueError(f"{suite_path.name}: meta.frame_sql_file {relative!r} does not exist")
+    return query_path.read_text(encoding="utf-8").strip().removesuffix(";")
 
 
 def run_suites(con: duckdb.DuckDBPyConnection, suites: list[SuiteFile], docs_dir: Path | str) -> list[SuiteResult]:
@@ -209,17 +222,19 @@ def _validate(context, datasource, suite: SuiteFile, expectations: list[dict], f
 
 
 def _frame_sql(suite: SuiteFile) -> str:
+    """The suite's query, or its whole table. Callers wrap it with a newline on each side, so a `--`
+    comment on the query's last line cannot swallow the closing bracket."""
     return suite.frame_sql or f"select * from {_quote(suite.table)}"
 
 
 def _frame_columns(con: duckdb.DuckDBPyConnection, suite: SuiteFile) -> set[str]:
-    cursor = con.execute(f"select * from ({_frame_sql(suite)}) as frame limit 0")
+    cursor = con.execute(f"select * from (\n{_frame_sql(suite)}\n) as frame limit 0")
     return {description[0] for description in cursor.description}
 
 
 def _read_frame(con: duckdb.DuckDBPyConnection, suite: SuiteFile, columns: list[str]):
     selected = ", ".join(_quote(c) for c in columns) if columns else "1 as row_present"
-    return con.execute(f"select {selected} from ({_frame_sql(suite)}) as frame").df()
+    return con.execute(f"select {selected} from (\n{_frame_sql(suite)}\n) as frame").df()
 
 
 def _columns_used(expectation: dict) -> list[str]:
