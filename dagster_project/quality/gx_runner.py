@@ -41,6 +41,7 @@ class SuiteFile:
     reads: tuple[str, ...]
     frame_sql: str | None  # the text of the suite's query file, when it names one
     document: dict
+    frame_sql_file: str | None = None  # that file, relative to the suite's folder
 
     @property
     def level(self) -> str:
@@ -106,6 +107,7 @@ def load_suites(directory: Path | str) -> list[SuiteFile]:
                 reads=tuple(meta.get("reads", ())),
                 frame_sql=_read_query(path, meta.get("frame_sql_file")),
                 document=document,
+                frame_sql_file=meta.get("frame_sql_file"),
             )
         )
     return suites
@@ -150,7 +152,10 @@ def _run_suite(con, context, datasource, tables: set[str], suite: SuiteFile) -> 
             outcomes[index] = _not_run(suite, expectation, f"{suite.table} has no column {', '.join(absent)}")
             continue
         runnable.append((index, expectation))
-    frame = _read_frame(con, suite, sorted({c for _, exp in runnable for c in _columns_used(exp)}))
+    try:  # a query can bind and still fail when it runs (a scalar subquery finding two rows)
+        frame = _read_frame(con, suite, sorted({c for _, exp in runnable for c in _columns_used(exp)}))
+    except duckdb.Error as error:
+        return _unreadable_frame_result(suite, error)
     if runnable:
         gx_results = _validate(context, datasource, suite, [exp for _, exp in runnable], frame)
         for (index, expectation), gx_result in zip(runnable, gx_results, strict=True):
@@ -308,7 +313,7 @@ def _unreadable_frame_result(suite: SuiteFile, error: duckdb.Error) -> SuiteResu
         "frame_readable",
         promise=f"The rows the suite {suite.name} checks can be read from the build database.",
         promise_vi=f"Đọc được từ cơ sở dữ liệu dựng các dòng mà bộ kiểm tra {suite.name} cần.",
-        problem=f"the suite's query ({suite.path.name}) fails: {str(error).splitlines()[0]}",
+        problem=f"the suite's query ({suite.path.name}: {suite.frame_sql_file}) fails: {str(error).splitlines()[0]}",
     )
 
 
