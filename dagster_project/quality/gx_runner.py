@@ -313,8 +313,12 @@ def _unreadable_frame_result(suite: SuiteFile, error: duckdb.Error) -> SuiteResu
         "frame_readable",
         promise=f"The rows the suite {suite.name} checks can be read from the build database.",
         promise_vi=f"Đọc được từ cơ sở dữ liệu dựng các dòng mà bộ kiểm tra {suite.name} cần.",
-        problem=f"the suite's query ({suite.path.name}: {suite.frame_sql_file}) fails: {str(error).splitlines()[0]}",
+        problem=f"the suite's query ({_query_name(suite)}) fails: {str(error).splitlines()[0]}",
     )
+
+
+def _query_name(suite: SuiteFile) -> str:
+    return f"{suite.path.name}: {suite.frame_sql_file}" if suite.frame_sql_file else suite.path.name
 
 
 def _suite_not_run(suite: SuiteFile, what: str, promise: str, promise_vi: str, problem: str) -> SuiteResult:
