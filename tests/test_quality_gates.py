@@ -337,6 +337,39 @@ DBT_STRUCTURE = {
     "ingest_files": {"unique", "columns_not_null", "accepted_values"},
 }
 
+# Every column a suite used to hold not null, now dbt's to assert (a not-null test or a contract constraint).
+NOT_NULL_BEFORE = {
+    "fct_indicator_values": ["agency_code", "indicator_code", "period_code", "n_withheld"],
+    "fct_budget_share": ["fiscal_year", "basis", "scope_code", "is_withheld"],
+    "fct_submissions": ["agency_code", "report_kind", "period_code", "status"],
+    "mart_scorecard": ["agency_code", "indicator_code"],
+    "dim_agency": ["agency_code", "name_vi", "valid_from"],
+    "dim_indicator": ["indicator_code"],
+    "dim_period": ["period_code", "period_start", "period_end"],
+    "ingest_files": ["file_id", "path", "state"],
+}
+
+
+def _dbt_not_null_columns(manifest: dict) -> dict[str, set[str]]:
+    columns: dict[str, set[str]] = {}
+    for node in [*manifest["nodes"].values(), *manifest["sources"].values()]:
+        if node["resource_type"] == "test" and "test_metadata" in node:
+            table = (node.get("attached_node") or node["depends_on"]["nodes"][0]).split(".")[-1]
+            kwargs = node["test_metadata"]["kwargs"]
+            if node["test_metadata"]["name"] == "columns_not_null":
+                columns.setdefault(table, set()).update(kwargs["columns"])
+            elif node["test_metadata"]["name"] == "not_null":
+                columns.setdefault(table, set()).add(kwargs["column_name"])
+        elif node["resource_type"] in ("model", "source"):
+            constrained = {
+                name
+                for name, column in node.get("columns", {}).items()
+                if any(c.get("type") == "not_null" for c in column.get("constraints", []))
+            }
+            columns.setdefault(node["name"], set()).update(constrained)
+    return columns
+
+
 VIOLATIONS_SQL = """
 insert into fct_indicator_values ({columns}) values
     ('XA_A', 'DG-KT', '2024-Q1', date '2024-01-01', 3, 4, 75.0, 50.0, '>=', 0),
@@ -368,48 +401,45 @@ def dbt_verdicts(tmp_path_factory):
     )  # fmt: skip
     results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))["results"]
     manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
-    status = {r["unique_id"].split(".")[2]: r["status"] for r in results}
-    return run, status, db, manifest
-
-
-def _failing_rows(db: Path, test_name: str) -> list[tuple]:
+    verdicts = {}
     with duckdb.connect(str(db), read_only=True) as con:
-        (schema,) = con.execute(
-            "select table_schema from information_schema.tables where table_name = ?", [test_name]
-        ).fetchone()
-        return con.execute(f'select * from "{schema}"."{test_name}"').fetchall()
+        for result in results:  # the failing rows are stored in the table run_results names (dbt shortens long names)
+            rows = con.execute(f"select * from {result['relation_name']}").fetchall() if result["relation_name"] else []
+            verdicts[result["unique_id"].split(".")[2]] = {"status": result["status"], "rows": sorted(rows)}
+    return run, verdicts, manifest
 
 
 @pytest.mark.pipeline  # runs dbt
 def test_a_duplicate_key_fails_dbts_key_test_and_names_it(dbt_verdicts):
-    run, status, db, _ = dbt_verdicts
-    test = "unique_fct_indicator_values_agency_code_indicator_code_period_code"
-    assert status[test] == "fail" and run.returncode != 0
-    assert _failing_rows(db, test) == [("XA_A|DG-KT|2024-Q1", 2)]
+    run, verdicts, _ = dbt_verdicts
+    key = verdicts["unique_fct_indicator_values_agency_code_indicator_code_period_code"]
+    assert key["status"] == "fail" and run.returncode != 0
+    assert key["rows"] == [("XA_A|DG-KT|2024-Q1", 2)]
 
 
 @pytest.mark.pipeline  # runs dbt
 def test_an_unknown_agency_code_fails_dbts_relationship_to_dim_agency(dbt_verdicts):
-    _, status, db, _ = dbt_verdicts
-    test = "relationships_fct_indicator_values_agency_code__agency_code__ref_dim_agency_"
-    assert status[test] == "fail"
-    assert [row[0] for row in _failing_rows(db, test)] == ["XA_UNKNOWN"]
+    _, verdicts, _ = dbt_verdicts
+    relationship = verdicts["relationships_fct_indicator_values_agency_code__agency_code__ref_dim_agency_"]
+    assert relationship["status"] == "fail" and relationship["rows"] == [("XA_UNKNOWN",)]
 
 
 @pytest.mark.pipeline  # runs dbt
 def test_ingestions_end_states_key_and_paths_are_dbt_source_tests(dbt_verdicts):
-    _, status, db, _ = dbt_verdicts
-    assert status["source_unique_ingest_ingest_files_file_id"] == "fail"
-    assert [row[0] for row in _failing_rows(db, "source_unique_ingest_ingest_files_file_id")] == ["f1"]
-    (state_test,) = [t for t in status if t.startswith("source_accepted_values_ingest_ingest_files_state")]
-    assert status[state_test] == "fail" and [row[0] for row in _failing_rows(db, state_test)] == ["lost"]
-    (not_null,) = [t for t in status if t.startswith("source_columns_not_null_ingest_ingest_files")]
-    assert status[not_null] == "fail" and _failing_rows(db, not_null) == [("path", 1)]
+    _, verdicts, _ = dbt_verdicts
+
+    def verdict(prefix: str) -> dict:
+        (name,) = [name for name in verdicts if name.startswith(prefix)]
+        return verdicts[name]
+
+    assert verdict("source_unique_ingest_ingest_files_file_id") == {"status": "fail", "rows": [("f1", 2)]}
+    assert verdict("source_accepted_values_ingest_ingest_files_state") == {"status": "fail", "rows": [("lost", 1)]}
+    assert verdict("source_columns_not_null_ingest_ingest_files") == {"status": "fail", "rows": [("path", 1)]}
 
 
 @pytest.mark.pipeline  # runs dbt
 def test_dbt_holds_the_structure_of_every_table_the_suites_no_longer_check(dbt_verdicts):
-    _, _, _, manifest = dbt_verdicts
+    _, _, manifest = dbt_verdicts
     found: dict[str, set[str]] = {table: set() for table in DBT_STRUCTURE}
     for node in manifest["nodes"].values():
         if node["resource_type"] != "test" or "test_metadata" not in node:
@@ -422,6 +452,9 @@ def test_dbt_holds_the_structure_of_every_table_the_suites_no_longer_check(dbt_v
         table: sorted(DBT_STRUCTURE[table] - kinds) for table, kinds in found.items() if DBT_STRUCTURE[table] - kinds
     }
     assert not missing, f"dbt lacks structural tests: {missing}"
+    not_null = _dbt_not_null_columns(manifest)
+    unasserted = {t: sorted(set(columns) - not_null.get(t, set())) for t, columns in NOT_NULL_BEFORE.items()}
+    assert not any(unasserted.values()), f"dbt lets these columns be null: {unasserted}"
     severities = {n["config"]["severity"].lower() for n in manifest["nodes"].values() if n["resource_type"] == "test"}
     assert severities == {"error"}, "a warn-only dbt test would not stop `dbt build`, so it would not block a publish"
 
