@@ -71,11 +71,14 @@ test: install browser office analyst-clients $(KERNEL_SPEC)
 test-fast: install
 	$(VENV)/bin/python -m pytest -m "not pipeline"
 
-## Python (ruff) and SQL (sqlfluff, dbt templater, .sqlfluff) lint; CI runs it before the tests.
+## Python (ruff) and SQL (sqlfluff: the dbt models with the dbt templater, .sqlfluff; the GX suites'
+## queries with the raw templater, expectations/.sqlfluff, which only applies when run from that folder)
+## lint; CI runs it before the tests.
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DX_WAREHOUSE_DIR=$$(mktemp -d) $(VENV)/bin/sqlfluff lint dbt/models
+	cd expectations && ../$(VENV)/bin/sqlfluff lint sql
 
 ## The dbt documentation site as one self-contained page (manifest and catalog inside) that a browser opens
 ## from disk; dbt's index.html would need a web server to load them. DOCS_DIR: where it goes. The column

@@ -12,6 +12,7 @@ from dagster import (
     AssetCheckSeverity,
     AssetCheckSpec,
     AssetKey,
+    DagsterEventType,
     MetadataValue,
     multi_asset_check,
 )
@@ -61,7 +62,8 @@ def great_expectations_suites(
     write_audit(
         Audit(
             run_id=context.run.run_id,
-            expectations_passed=sum(len(r.expectations) - len(r.failed) for r in results),
+            # dbt's data tests (the structure) and the suites' expectations that held in this run
+            expectations_passed=_dbt_tests_passed(context) + sum(len(r.expectations) - len(r.failed) for r in results),
             blocking_failures=failures,
             flagging_failures=sum(o.level != BLOCKING for r in results for o in r.failed),
             data_docs_index=str(great_expectations.data_docs_index),
@@ -69,6 +71,12 @@ def great_expectations_suites(
     )
     for result in results:
         yield check_result(result, great_expectations)
+
+
+def _dbt_tests_passed(context: AssetCheckExecutionContext) -> int:
+    """dbt data tests that passed earlier in this run: dagster-dbt reports each as an asset check evaluation."""
+    records = context.instance.all_logs(context.run.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION)
+    return sum(bool(record.dagster_event.event_specific_data.passed) for record in records)
 
 
 def check_result(result: SuiteResult, runner: GreatExpectationsRunner) -> AssetCheckResult:

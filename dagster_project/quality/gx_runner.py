@@ -2,6 +2,8 @@
 
 Each suite is validated on one pandas DataFrame read from DuckDB (GX 1.x returns empty results
 through SQLAlchemy on DuckDB), with an ephemeral, quiet GX context; Data Docs are rebuilt each run.
+A suite that needs more than its table's rows names a query file (`meta.frame_sql_file`, under
+`expectations/sql/`, linted by `make lint`) that returns them.
 """
 
 from __future__ import annotations
@@ -39,8 +41,9 @@ class SuiteFile:
     path: Path
     table: str
     reads: tuple[str, ...]
-    frame_sql: str | None
+    frame_sql: str | None  # the text of the suite's query file, when it names one
     document: dict
+    frame_sql_file: str | None = None  # that file, relative to the suite's folder
 
     @property
     def level(self) -> str:
@@ -96,18 +99,30 @@ def load_suites(directory: Path | str) -> list[SuiteFile]:
             level = (expectation.get("meta") or {}).get("level")
             if level not in LEVELS:
                 raise ValueError(f"{path.name}: expectation {number} has meta.level {level!r}; use one of {LEVELS}")
-        frame_sql = meta.get("frame_sql")
+        if "frame_sql" in meta:
+            raise ValueError(f"{path.name}: write the suite's query in a .sql file named by meta.frame_sql_file")
         suites.append(
             SuiteFile(
                 name=document["name"],
                 path=path,
                 table=meta.get("table", document["name"]),
                 reads=tuple(meta.get("reads", ())),
-                frame_sql="\n".join(frame_sql) if isinstance(frame_sql, list) else frame_sql,
+                frame_sql=_read_query(path, meta.get("frame_sql_file")),
                 document=document,
+                frame_sql_file=meta.get("frame_sql_file"),
             )
         )
     return suites
+
+
+def _read_query(suite_path: Path, relative: str | None) -> str | None:
+    """The query file a suite names (relative to the suite's folder), without its trailing semicolon."""
+    if relative is None:
+        return None
+    query_path = suite_path.parent / relative
+    if not query_path.is_file():
+        raise ValueError(f"{suite_path.name}: meta.frame_sql_file {relative!r} does not exist")
+    return query_path.read_text(encoding="utf-8").strip().removesuffix(";")
 
 
 def run_suites(con: duckdb.DuckDBPyConnection, suites: list[SuiteFile], docs_dir: Path | str) -> list[SuiteResult]:
@@ -139,7 +154,10 @@ def _run_suite(con, context, datasource, tables: set[str], suite: SuiteFile) -> 
             outcomes[index] = _not_run(suite, expectation, f"{suite.table} has no column {', '.join(absent)}")
             continue
         runnable.append((index, expectation))
-    frame = _read_frame(con, suite, sorted({c for _, exp in runnable for c in _columns_used(exp)}))
+    try:  # a query can bind and still fail when it runs (a scalar subquery finding two rows)
+        frame = _read_frame(con, suite, sorted({c for _, exp in runnable for c in _columns_used(exp)}))
+    except duckdb.Error as error:
+        return _unreadable_frame_result(suite, error)
     if runnable:
         gx_results = _validate(context, datasource, suite, [exp for _, exp in runnable], frame)
         for (index, expectation), gx_result in zip(runnable, gx_results, strict=True):
@@ -211,17 +229,19 @@ def _validate(context, datasource, suite: SuiteFile, expectations: list[dict], f
 
 
 def _frame_sql(suite: SuiteFile) -> str:
+    """The suite's query, or its whole table. Callers wrap it with a newline on each side, so a `--`
+    comment on the query's last line cannot swallow the closing bracket."""
     return suite.frame_sql or f"select * from {quote_ident(suite.table)}"
 
 
 def _frame_columns(con: duckdb.DuckDBPyConnection, suite: SuiteFile) -> set[str]:
-    cursor = con.execute(f"select * from ({_frame_sql(suite)}) as frame limit 0")
+    cursor = con.execute(f"select * from (\n{_frame_sql(suite)}\n) as frame limit 0")
     return {description[0] for description in cursor.description}
 
 
 def _read_frame(con: duckdb.DuckDBPyConnection, suite: SuiteFile, columns: list[str]):
     selected = ", ".join(quote_ident(c) for c in columns) if columns else "1 as row_present"
-    return con.execute(f"select {selected} from ({_frame_sql(suite)}) as frame").df()
+    return con.execute(f"select {selected} from (\n{_frame_sql(suite)}\n) as frame").df()
 
 
 def _columns_used(expectation: dict) -> list[str]:
@@ -295,8 +315,12 @@ def _unreadable_frame_result(suite: SuiteFile, error: duckdb.Error) -> SuiteResu
         "frame_readable",
         promise=f"The rows the suite {suite.name} checks can be read from the build database.",
         promise_vi=f"Đọc được từ cơ sở dữ liệu dựng các dòng mà bộ kiểm tra {suite.name} cần.",
-        problem=f"the suite's query ({suite.path.name}) fails: {str(error).splitlines()[0]}",
+        problem=f"the suite's query ({_query_name(suite)}) fails: {str(error).splitlines()[0]}",
     )
+
+
+def _query_name(suite: SuiteFile) -> str:
+    return f"{suite.path.name}: {suite.frame_sql_file}" if suite.frame_sql_file else suite.path.name
 
 
 def _suite_not_run(suite: SuiteFile, what: str, promise: str, promise_vi: str, problem: str) -> SuiteResult:
