@@ -16,6 +16,8 @@ from pathlib import Path
 
 import duckdb
 
+from dagster_project import fingerprint
+
 _PUBLISHED_ALIAS = "published"
 # The storage format `dx.duckdb` is written in. Analysts open it with whatever DuckDB their tools
 # bundle, mostly 1.x, which refuses 2.0's format; v1.0.0 is read by every DuckDB from 0.10 on and
@@ -34,8 +36,11 @@ PUBLISH_LOG_DDL = """
         raw_fingerprint varchar not null,
         tables_published integer not null,
         checks_passed integer not null,
-        flagging_checks_failed integer not null
+        flagging_checks_failed integer not null,
+        input_fingerprint varchar
     )"""
+# the fingerprint of the publish's inputs (fingerprint.py); a build logged before it existed gains it
+PUBLISH_LOG_MIGRATE = "alter table publish_log add column if not exists input_fingerprint varchar"
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,7 @@ class PublishRecord:
     tables: list[str]
     checks_passed: int
     flagging_checks_failed: int
+    input_fingerprint: str | None = None
 
 
 def public_tables(manifest_path: Path) -> list[str]:
@@ -102,10 +108,13 @@ def publish_build(
         tables=[*tables, "publish_log"],
         checks_passed=checks_passed,
         flagging_checks_failed=flagging_checks_failed,
+        input_fingerprint=fingerprint.recorded(con),
     )
     con.execute(PUBLISH_LOG_DDL)
+    con.execute(PUBLISH_LOG_MIGRATE)
     con.execute(
-        "insert or replace into publish_log values (?, ?, ?, ?, ?, ?, ?)",
+        "insert or replace into publish_log (publish_id, published_at, raw_files, raw_fingerprint, tables_published, "
+        "checks_passed, flagging_checks_failed, input_fingerprint) values (?, ?, ?, ?, ?, ?, ?, ?)",
         [
             publish_id,
             record.published_at,
@@ -114,6 +123,7 @@ def publish_build(
             len(record.tables),
             checks_passed,
             flagging_checks_failed,
+            record.input_fingerprint,
         ],
     )
     try:

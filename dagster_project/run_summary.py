@@ -10,8 +10,6 @@ is logged once.
 from __future__ import annotations
 
 import datetime as dt
-import json
-from pathlib import Path
 
 import duckdb
 from dagster import (
@@ -25,6 +23,7 @@ from dagster import (
 
 from dagster_project import settings
 from dagster_project.audit import AuditMissing, read_audit
+from dagster_project.refresh_log import append_run_summary, refresh_log_path, up_to_date_why
 from dagster_project.sensors import sensor_interval
 from dagster_project.warehouse_status import withheld_figures
 
@@ -32,16 +31,14 @@ PUBLISH_ASSET = "published_warehouse"
 SUMMARY_INTERVAL_SECONDS = 30  # Dagster's default for run-status sensors
 
 
-def refresh_log_path() -> Path:
-    return settings.warehouse_dir() / "logs" / "refresh.jsonl"
-
-
 def _materializations(instance: DagsterInstance, run_id: str) -> dict[str, dict]:
     found: dict[str, dict] = {}
     for entry in instance.all_logs(run_id):
         event = entry.dagster_event
-        if event is not None and event.is_step_materialization:
-            mat = event.step_materialization_data.materialization
+        if event is not None and (event.is_step_materialization or event.event_type_value == "ASSET_OBSERVATION"):
+            # an observation: the ingestion of a run that found its inputs as at the last publish
+            data = event.event_specific_data
+            mat = data.materialization if event.is_step_materialization else data.asset_observation
             found[mat.asset_key.to_user_string()] = {k: v.value for k, v in mat.metadata.items()}
     return found
 
@@ -123,7 +120,10 @@ def build_run_summary(instance: DagsterInstance, run_id: str) -> dict:
         audit = read_audit(run_id)
     except AuditMissing:
         audit = None
-    if published:
+    up_to_date = bool(files.get("up_to_date"))
+    if up_to_date:
+        why = up_to_date_why(files["input_fingerprint"])
+    elif published:
         why = f"all blocking checks passed ({audit.expectations_passed if audit else '?'} expectations held)"
     elif audit is not None and audit.blocking_failures:
         why = "blocking checks failed: " + "; ".join(audit.blocking_failures)
@@ -147,8 +147,10 @@ def build_run_summary(instance: DagsterInstance, run_id: str) -> dict:
             "parsed": files.get("files_parsed"),
             "quarantined": files.get("state_quarantined", 0) if files else None,
         },
-        "figures": _flagged_counts(published),
+        "figures": _flagged_counts(published or up_to_date),
         "published": published,
+        "up_to_date": up_to_date,
+        "input_fingerprint": files.get("input_fingerprint"),
         "why": why,
         "published_file": str(settings.published_db_path()) if published else None,
         "failures": failures,
@@ -159,19 +161,6 @@ def build_run_summary(instance: DagsterInstance, run_id: str) -> dict:
 
 def _iso(timestamp: float | None) -> str | None:
     return dt.datetime.fromtimestamp(timestamp, tz=dt.UTC).isoformat(timespec="seconds") if timestamp else None
-
-
-def append_run_summary(summary: dict, path: Path | None = None) -> bool:
-    """Append the summary as one JSON line, unless this run is already logged; True when written."""
-    path = path or refresh_log_path()
-    if path.exists():
-        with path.open(encoding="utf-8") as handle:
-            if any(json.loads(line).get("run_id") == summary["run_id"] for line in handle if line.strip()):
-                return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8") as handle:
-        handle.write(json.dumps(summary, ensure_ascii=False, default=str) + "\n")
-    return True
 
 
 def _log_finished_refresh(context: RunStatusSensorContext):
