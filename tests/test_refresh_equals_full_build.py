@@ -6,7 +6,7 @@ warehouse) of the same inputs, table by table.
 
 A step that changes no input must not rebuild (the kept warehouse answers "already up to date"),
 and the full builds are cached by the test's own digest of the inputs, so a repeated state costs
-nothing. Kept small for 2 shared cores: a one-year town, at most 2 examples of at most 3 steps.
+nothing. Kept small for 2 shared cores: a one-year town, at most 2 examples of at most 2 steps.
 """
 
 from __future__ import annotations
@@ -105,7 +105,7 @@ def _apply(step: str, raw: Path, registry: Path, reviews: Path, warehouse: Path)
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(steps=st.lists(st.sampled_from(STEPS), min_size=1, max_size=3))
+@given(steps=st.lists(st.sampled_from(STEPS), min_size=1, max_size=2))
 def test_the_warehouse_kept_step_by_step_equals_a_fresh_full_build(small_world, tmp_path_factory, steps):
     base, first_tables = small_world
     work = tmp_path_factory.mktemp("steps")
