@@ -105,7 +105,7 @@ def _execute_refresh(as_json: bool, force: bool = False) -> dict:
     from dagster import BetaWarning, DagsterInstance
 
     from dagster_project.audit import AuditMissing, read_audit
-    from dagster_project.run_summary import append_run_summary, build_run_summary
+    from dagster_project.run_summary import append_run_summary, build_run_summary, ingest_facts
     from dagster_project.transform import prepare_manifest
 
     prepare_manifest()
@@ -129,12 +129,8 @@ def _execute_refresh(as_json: bool, force: bool = False) -> dict:
                 "ops": {"ingest_raw_files": {"config": {"force": force}}},
             },
         )
-    ingest_meta: dict = {}
-    for event in [*result.get_asset_materialization_events(), *result.get_asset_observation_events()]:
-        data = event.event_specific_data
-        mat = data.materialization if event.is_step_materialization else data.asset_observation
-        if mat.asset_key.to_user_string() == "ingest_files":
-            ingest_meta = {k: v.value for k, v in mat.metadata.items() if not k.startswith(("dagster/", "preview"))}
+    facts = ingest_facts(instance, run_id)
+    ingest_meta = {k: v for k, v in facts.items() if not k.startswith(("dagster/", "preview"))}
     try:
         audit = read_audit(run_id)
         checks = {

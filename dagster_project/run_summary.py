@@ -35,12 +35,19 @@ def _materializations(instance: DagsterInstance, run_id: str) -> dict[str, dict]
     found: dict[str, dict] = {}
     for entry in instance.all_logs(run_id):
         event = entry.dagster_event
-        if event is not None and (event.is_step_materialization or event.event_type_value == "ASSET_OBSERVATION"):
-            # an observation: the ingestion of a run that found its inputs as at the last publish
-            data = event.event_specific_data
-            mat = data.materialization if event.is_step_materialization else data.asset_observation
+        if event is None or not (event.is_step_materialization or event.is_asset_observation):
+            continue
+        data = event.event_specific_data
+        mat = data.materialization if event.is_step_materialization else data.asset_observation
+        # of observations (dbt's source tests make some) only the ingestion's that found nothing to do
+        if event.is_step_materialization or "up_to_date" in mat.metadata:
             found[mat.asset_key.to_user_string()] = {k: v.value for k, v in mat.metadata.items()}
     return found
+
+
+def ingest_facts(instance: DagsterInstance, run_id: str) -> dict:
+    """What the run's ingestion reported (file counts, states, the inputs' fingerprint)."""
+    return _materializations(instance, run_id).get("ingest_files", {})
 
 
 def _step_failures(instance: DagsterInstance, run_id: str) -> list[str]:

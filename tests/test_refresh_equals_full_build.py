@@ -6,7 +6,7 @@ warehouse) of the same inputs, table by table.
 
 A step that changes no input must not rebuild (the kept warehouse answers "already up to date"),
 and the full builds are cached by the test's own digest of the inputs, so a repeated state costs
-nothing. Kept small for 2 shared cores: a one-year town, at most 2 examples of at most 2 steps.
+nothing. Kept small for 2 shared cores: 2 communes and 1 year, at most 2 examples of at most 2 steps.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import itertools
 import json
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import duckdb
@@ -58,11 +59,15 @@ def _refresh(raw: Path, warehouse: Path, env: dict, *flags: str) -> dict:
 
 @pytest.fixture(scope="module")
 def small_world(tmp_path_factory):
-    """A one-year town world, refreshed once: its raw tree, registry, reviews and warehouse."""
+    """A synthetic world of 2 communes and 1 year (the unattended-daemon test's), refreshed once: its raw
+    tree, its registry (the town's plus its units), the reviews file and the warehouse."""
+    sys.path.insert(0, str(dx_settings.PROJECT_ROOT / "bench"))  # the one home of the town-plus-world registry
+    from transform_bench import town_and_world_registry
+
     base = tmp_path_factory.mktemp("small")
     raw, registry, reviews = base / "raw", base / "registry", base / "reviewed_values.csv"
-    generate(raw, base / "manifest.json", years=1)
-    shutil.copytree(dx_settings.DEFAULT_REGISTRY_DIR, registry)
+    generate(raw, base / "manifest.json", communes=2, offices=0, years=1, registry_dir=base / "world_registry")
+    town_and_world_registry(base / "world_registry", registry)
     shutil.copy2(dx_settings.PROJECT_ROOT / "reviews" / "reviewed_values.csv", reviews)
     env = {"DX_REGISTRY_DIR": str(registry), "DX_REVIEWS_FILE": str(reviews)}
     summary = _refresh(raw, base / "wh", env)
