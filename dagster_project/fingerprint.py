@@ -48,9 +48,6 @@ FIGURE_LIBRARIES = (
 # Bump when what goes into the fingerprint changes, so no old digest can match a new one.
 FINGERPRINT_VERSION = 1
 PACKAGE_DIR = Path(__file__).resolve().parent
-# The build-database table holding the fingerprint of the inputs the build was made from; the
-# publish copies it into publish_log.
-_RECORD_TABLE = "refresh_inputs"
 
 
 @dataclass(frozen=True)
@@ -158,13 +155,15 @@ def decide(con: duckdb.DuckDBPyConnection, others: dict[str, str], *, force: boo
 
 
 def record(con: duckdb.DuckDBPyConnection, value: str) -> None:
-    con.execute(f"create or replace table {_RECORD_TABLE} as select ?::varchar as input_fingerprint", [value])
+    """Keep the fingerprint of the inputs this build is made from in the build database
+    (`refresh_inputs`), where the publish takes it from into publish_log."""
+    con.execute("create or replace table refresh_inputs as select ?::varchar as input_fingerprint", [value])
 
 
 def recorded(con: duckdb.DuckDBPyConnection) -> str | None:
     """The fingerprint recorded by this build's refresh, or None for a build made without one."""
     try:
-        row = con.execute(f"select input_fingerprint from {_RECORD_TABLE}").fetchone()
+        row = con.execute("select input_fingerprint from refresh_inputs").fetchone()
     except duckdb.CatalogException:
         return None
     return row[0] if row else None

@@ -39,8 +39,6 @@ PUBLISH_LOG_DDL = """
         flagging_checks_failed integer not null,
         input_fingerprint varchar
     )"""
-# the fingerprint of the publish's inputs (fingerprint.py); a build logged before it existed gains it
-PUBLISH_LOG_MIGRATE = "alter table publish_log add column if not exists input_fingerprint varchar"
 
 
 @dataclass(frozen=True)
@@ -111,7 +109,8 @@ def publish_build(
         input_fingerprint=fingerprint.recorded(con),
     )
     con.execute(PUBLISH_LOG_DDL)
-    con.execute(PUBLISH_LOG_MIGRATE)
+    # the fingerprint of the publish's inputs (fingerprint.py); a build logged before it existed gains it
+    con.execute("alter table publish_log add column if not exists input_fingerprint varchar")
     con.execute(
         "insert or replace into publish_log (publish_id, published_at, raw_files, raw_fingerprint, tables_published, "
         "checks_passed, flagging_checks_failed, input_fingerprint) values (?, ?, ?, ?, ?, ?, ?, ?)",
