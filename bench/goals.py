@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import stage_overhead
+
 GOALS = {
     # key: (description, threshold, "min" = the figure must be at least the threshold, "max" = at most)
     "ingest_vs_floor": ("ingestion ≥ 60% of the floor (files/s)", 0.60, "min"),
@@ -12,6 +14,7 @@ GOALS = {
     "peak_pss_gib": ("peak memory < 2 GiB (summed PSS of the refresh tree)", 2.0, "max"),
     "scaling_slope": ("scaling no worse than linear (log-log slope ≤ 1)", 1.0, "max"),
     "daemon_run_vs_cli": ("daemon-started refresh ≤ 1.2× `dxw refresh` (town sample)", 1.2, "max"),
+    "no_change_over_full": stage_overhead.GOAL,
 }
 
 
@@ -27,6 +30,7 @@ def figures(results: dict) -> dict[str, float | None]:
         "peak_pss_gib": results["memory"]["peak_pss_gib"],
         "scaling_slope": results["scaling"]["loglog_slope"],
         "daemon_run_vs_cli": results["daemon_run"]["daemon_over_cli"],
+        "no_change_over_full": results["overhead"]["no_change_over_full"],
     }
 
 

@@ -92,7 +92,8 @@ def _refresh(r: dict) -> list[str]:
     note = f"{_pct(ref['incremental_vs_full'])} of the full refresh; published: {inc['published']}"
     lines.append(_row("incremental refresh (one new file)", inc["seconds"], note=note))
     where = "tiny world" if r["options"]["quick"] else "town sample"
-    lines.append(_row(f"no-change refresh, {where} (fixed overhead)", r["overhead"]["seconds"]))
+    note = f"{_pct(r['overhead']['no_change_over_full'], '.1f')} of its full refresh (no_change_over_full)"
+    lines.append(_row(f"no-change refresh, {where}", r["overhead"]["seconds"], note=note))
     note = (
         f"summed RSS {mem['peak_rss_gib']:.2f} GiB; largest process {mem['peak_single_process_rss_bytes'] / GIB:.2f} "
         f"GiB; {mem.get('samples', '?')} samples"

@@ -17,7 +17,8 @@ file only drives them; `refreshes.py` runs a refresh as a user does, `report.py`
                reports; the process tree's summed RSS is sampled every 50 ms. Then the gates as plain SQL
                (bench/gates_sql.py) on its build database, then the held-out file arrives and an
                incremental refresh runs, then the README's queries (stage_queries) on the published dx.duckdb.
-  overhead     (stage_overhead) the town sample refreshed twice; the second refresh has nothing new
+  overhead     (stage_overhead) the town sample refreshed twice; the second refresh has nothing new,
+               its wall time over the first's is no_change_over_full
   scaling      (stage_scaling) full refreshes of synthetic worlds (offices 0, years 3) of 15, 60 and 240
                communes, with the main world's full refresh as the last point; log-log slope of seconds vs files
   daemon run   (stage_daemon) the town sample refreshed by `dxw refresh`, then by a real `dagster-daemon`
@@ -77,7 +78,7 @@ def run(args: argparse.Namespace) -> dict:
     ingested.unlink()
     sections, full, quick = stage_refresh.run(main_world, work, args.query_runs, args.quick)
     results.update(sections)
-    results["overhead"] = stage_overhead.run(args.workers, work, main_world, quick.get("no_change"))
+    results["overhead"] = stage_overhead.run(args.workers, work, main_world, quick)
     main_point = stage_scaling.point(main_world, main_world["files"] - 1, full)
     results["scaling"] = stage_scaling.run(args.scaling, args.years, args.workers, work, main_point)
     results["daemon_run"] = quick.get("daemon_run") or stage_daemon.town(args.workers, work)

@@ -91,20 +91,24 @@ def _one_refresh_at_a_time():
         _fail(f"refresh refused: {exc}", code=1)
 
 
-def _execute_refresh(as_json: bool) -> dict:
+def _execute_refresh(as_json: bool, force: bool = False) -> dict:
     """Run the `refresh` job in this process; returns the outcome scripts and people read.
 
-    The caller holds the refresh lock (`_one_refresh_at_a_time`)."""
+    The caller holds the refresh lock (`_one_refresh_at_a_time`). Unless `force`, a refresh whose
+    inputs are the last publish's stops after ingestion (warehouse/fingerprint.py), and before Dagster
+    even starts when ingestion has nothing to read."""
+    if not settings.raw_dir().is_dir():
+        raise click.UsageError(f"raw tree {settings.raw_dir()} does not exist (set DX_RAW_DIR or --raw-dir)")
+    if not force and (outcome := _up_to_date_without_dagster()) is not None:
+        return outcome
     from dagster import DagsterInstance
 
     from dagster_project.orchestration.assets_ingest import ingest_summary_from
     from dagster_project.orchestration.jobs import REFRESH_JOB
-    from dagster_project.orchestration.run_summary import append_run_summary, build_run_summary
+    from dagster_project.orchestration.run_summary import append_run_summary, build_run_summary, ingest_facts
     from dagster_project.warehouse.audit import AuditMissing, read_audit
     from dagster_project.warehouse.dbt import prepare_manifest
 
-    if not settings.raw_dir().is_dir():
-        raise click.UsageError(f"raw tree {settings.raw_dir()} does not exist (set DX_RAW_DIR or --raw-dir)")
     prepare_manifest()
     from dagster_project.definitions import defs
 
@@ -119,11 +123,12 @@ def _execute_refresh(as_json: bool) -> dict:
             instance=instance,
             run_id=run_id,
             raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": "ERROR" if as_json else "WARNING"}}}},
+            run_config={
+                "loggers": {"console": {"config": {"log_level": "ERROR" if as_json else "WARNING"}}},
+                "ops": {"ingest_raw_files": {"config": {"force": force}}},
+            },
         )
-    ingest = None
-    for event in result.get_asset_materialization_events():
-        ingest = ingest_summary_from(event.step_materialization_data.materialization.metadata) or ingest
+    ingest = ingest_summary_from(ingest_facts(instance, run_id))  # a materialisation, or the no-change observation
     try:
         audit = read_audit(run_id)
         checks = {
@@ -146,6 +151,30 @@ def _execute_refresh(as_json: bool) -> dict:
         "reports": _report_paths() if result.success else None,
         "failures": summary["failures"],
         "log": str(chatter),
+    }
+
+
+def _up_to_date_without_dagster() -> dict | None:
+    """The outcome of a refresh with nothing to do, when that is known without ingesting: every raw
+    file is recorded as it is and the inputs' fingerprint is the last publish's. None otherwise."""
+    from dagster_project.orchestration.refresh_log import append_run_summary, up_to_date_summary
+    from dagster_project.warehouse import fingerprint
+
+    decision = fingerprint.check_without_ingesting()
+    if decision is None or not decision.up_to_date:
+        return None
+    summary = up_to_date_summary(decision.fingerprint)
+    append_run_summary(summary)
+    return {
+        "success": True,
+        "checks": None,
+        "run_id": summary["run_id"],
+        "published": None,
+        "ingest": {"new": 0, "changed": 0, "parsed": 0},
+        "summary": summary,
+        "reports": None,
+        "failures": [],
+        "log": None,
     }
 
 
@@ -176,6 +205,12 @@ def _stdout_to_stderr():
 
 def _refresh_text(outcome: dict) -> str:
     summary = outcome["summary"]
+    if summary.get("up_to_date"):
+        return (
+            f"refresh succeeded: already up to date, nothing rebuilt (run {outcome['run_id']})\n"
+            f"  inputs fingerprint {summary['input_fingerprint']} equals the last publish's; "
+            "dx.duckdb and the reports are as they were (`dxw refresh --force` rebuilds anyway)"
+        )
     files, figures = summary["files"], summary["figures"] or {}
     lines = [
         "refresh " + ("succeeded" if outcome["success"] else "FAILED") + f" (run {outcome['run_id']})",
@@ -214,14 +249,19 @@ def _print_outcome(outcome: dict, as_json: bool) -> None:
 
 @main.command(epilog=EXIT_CODES)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout (no progress lines).")
-def refresh(as_json: bool) -> None:
+@click.option(
+    "--force", is_flag=True, help="Rebuild, check and publish even when nothing changed since the last publish."
+)
+def refresh(as_json: bool, force: bool) -> None:
     """Ingest new and changed raw files, build every model, check, publish dx.duckdb and regenerate the reports.
 
+    When the inputs (raw files, registry, reviews, dbt project, suites, code) are those of the last
+    publish, it stops after ingestion and says "already up to date"; --force rebuilds anyway.
     Progress goes to stderr, the summary to stdout; the summary is also appended to
     <warehouse>/logs/refresh.jsonl.
     """
     with _one_refresh_at_a_time():
-        outcome = _execute_refresh(as_json)
+        outcome = _execute_refresh(as_json, force)
     _print_outcome(outcome, as_json)
 
 
@@ -241,7 +281,7 @@ def backfill(period: str, as_json: bool) -> None:
         files = _forget_files_of_period(period)
         if not as_json:
             click.echo(f"backfill {period}: parsing {len(files)} raw files again", err=True)
-        outcome = _execute_refresh(as_json)
+        outcome = _execute_refresh(as_json, force=True)  # asked for by name: rebuilt whatever the fingerprint
     outcome["backfill"] = {"period": period, "files": files}
     _print_outcome(outcome, as_json)
 

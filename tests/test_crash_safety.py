@@ -50,7 +50,7 @@ def test_killed_refreshes_never_damage_the_publish_and_the_next_refresh_converge
     survived = []
     for trial in range(REFRESH_KILLS):
         delay = rng.uniform(0.5, 14.0)
-        proc = start_refresh(raw, warehouse, tmp_path / f"kill{trial}.log")
+        proc = start_refresh(raw, warehouse, tmp_path / f"kill{trial}.log", force=True)
         time.sleep(delay)
         finished = proc.poll() is not None
         kill_group(proc)
@@ -59,7 +59,7 @@ def test_killed_refreshes_never_damage_the_publish_and_the_next_refresh_converge
         survived.append((round(delay, 1), finished, seen["publish_id"] == good["publish_id"]))
     assert sum(not finished for _, finished, _ in survived) >= REFRESH_KILLS - 1, "the kills came too late"
 
-    proc = start_refresh(raw, warehouse, tmp_path / "final.log")
+    proc = start_refresh(raw, warehouse, tmp_path / "final.log", force=True)
     assert proc.wait(timeout=600) == 0, (tmp_path / "final.log").read_text(errors="replace")[-3000:]
     after = published_state(published)
     assert after["publish_id"] != good["publish_id"]

@@ -41,7 +41,8 @@ def test_a_second_refresh_parses_nothing_and_publishes_identical_tables(refreshe
     with duckdb.connect(str(warehouse / "dx.duckdb"), read_only=True) as con:
         before = table_checksums(con)
         publishes_before = con.execute("select count(*) from publish_log").fetchone()[0]
-    second = run_dxw("refresh", "--json", raw=raw, warehouse=warehouse)
+    # forced: without --force a refresh with nothing new publishes nothing (tests/test_no_change_refresh.py)
+    second = run_dxw("refresh", "--json", "--force", raw=raw, warehouse=warehouse)
     assert second.returncode == 0, second.stderr[-3000:]
     assert json.loads(second.stdout)["ingest"]["parsed"] == 0
     with duckdb.connect(str(warehouse / "dx.duckdb"), read_only=True) as con:

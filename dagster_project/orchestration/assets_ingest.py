@@ -6,13 +6,23 @@ produces all of them consistently.
 
 from collections.abc import Mapping
 
-from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, MetadataValue, asset, multi_asset
+from dagster import (
+    AssetExecutionContext,
+    AssetObservation,
+    AssetSpec,
+    Config,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+    multi_asset,
+)
 from dagster_duckdb import DuckDBResource
 
 from dagster_project import settings
 from dagster_project.ingest.run import IngestSummary, ingest_raw_tree
 from dagster_project.orchestration.retries import retry_transient_errors
 from dagster_project.quality.reviews import load_reviews
+from dagster_project.warehouse import fingerprint
 from dagster_project.warehouse.status import latest_period_by_unit, markdown_table
 
 WRITER_POOL = "duckdb_writer"
@@ -58,18 +68,27 @@ def _preview(con, table: str) -> str:
     return markdown_table([dict(zip(names, row, strict=True)) for row in cursor.fetchall()])
 
 
+class IngestConfig(Config):
+    force: bool = False  # rebuild, check and publish even when the inputs equal the last publish's
+
+
 @multi_asset(
     specs=[
-        AssetSpec(name, description=desc, group_name="ingest", owners=["team:data-platform"])
+        # skippable: when nothing changed since the last publish no table is materialised, and
+        # every step downstream (reviews, dbt, checks, publish, reports) is skipped
+        AssetSpec(name, description=desc, group_name="ingest", owners=["team:data-platform"], skippable=True)
         for name, desc in INGEST_TABLES.items()
     ],
     pool=WRITER_POOL,
     can_subset=False,
 )
-def ingest_raw_files(context: AssetExecutionContext, duckdb: DuckDBResource):
-    """Scan the raw tree, parse new and changed files, and write the five ingestion tables in one transaction."""
+def ingest_raw_files(context: AssetExecutionContext, config: IngestConfig, duckdb: DuckDBResource):
+    """Scan the raw tree, parse new and changed files, and write the five ingestion tables in one transaction;
+    then stop the run here when its inputs equal the last publish's (fingerprint.py), unless `force`."""
+    others = fingerprint.other_inputs()
     with retry_transient_errors(context.retry_number), duckdb.get_connection() as con:
         summary = ingest_raw_tree(con, settings.raw_dir(), settings.registry_dir())
+        decision = fingerprint.decide(con, others, force=config.force)
         counts = {table: con.execute(f"select count(*) from {table}").fetchone()[0] for table in INGEST_TABLES}
         previews = {table: _preview(con, table) for table in INGEST_TABLES}
         freshness = latest_period_by_unit(con)
@@ -83,6 +102,15 @@ def ingest_raw_files(context: AssetExecutionContext, duckdb: DuckDBResource):
         summary.parsed,
         summary.states,
     )
+    run_facts = {
+        **ingest_summary_metadata(summary),
+        "input_fingerprint": MetadataValue.text(decision.fingerprint),
+        "up_to_date": MetadataValue.bool(decision.up_to_date),
+    }
+    if decision.up_to_date:
+        context.log.info("already up to date: inputs fingerprint %s, as at the last publish", decision.fingerprint)
+        context.log_event(AssetObservation(asset_key="ingest_files", metadata=run_facts))
+        return
     for table in INGEST_TABLES:
         metadata = {
             "dagster/row_count": counts[table],
@@ -94,12 +122,15 @@ def ingest_raw_files(context: AssetExecutionContext, duckdb: DuckDBResource):
                 + markdown_table(freshness, limit=len(freshness))
             )
         if table == "ingest_files":
-            metadata.update(ingest_summary_metadata(summary))
+            metadata.update(run_facts)
         yield MaterializeResult(asset_key=table, metadata=metadata)
 
 
 @asset(
     key="dq_reviews",
+    # after the ingestion step, which fingerprints the reviews first, and skipped with the rest; on
+    # ingest_sheets because ingest_files has a blocking check that itself waits for dbt, and so for this
+    deps=["ingest_sheets"],
     group_name="quality",
     pool=WRITER_POOL,
     owners=["team:TX_VHTT"],

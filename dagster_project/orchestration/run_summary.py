@@ -10,8 +10,6 @@ is logged once.
 from __future__ import annotations
 
 import datetime as dt
-import json
-from pathlib import Path
 
 import duckdb
 from dagster import (
@@ -27,6 +25,7 @@ from dagster import (
 from dagster_project import settings
 from dagster_project.orchestration.assets_ingest import ingest_summary_from
 from dagster_project.orchestration.jobs import REFRESH_JOB
+from dagster_project.orchestration.refresh_log import append_run_summary, up_to_date_why
 from dagster_project.orchestration.sensors import sensor_interval
 from dagster_project.warehouse.audit import AuditMissing, read_audit
 from dagster_project.warehouse.status import withheld_figures
@@ -36,14 +35,23 @@ SUMMARY_INTERVAL_SECONDS = 30  # Dagster's default for run-status sensors
 
 
 def _materializations(instance: DagsterInstance, run_id: str) -> dict[str, dict[str, MetadataValue]]:
-    """The metadata of every asset this run materialised, by asset."""
+    """The metadata of every asset this run materialised, by asset; and the ingestion's observation
+    when it found nothing to do (of observations, dbt's source tests make others)."""
     found: dict[str, dict[str, MetadataValue]] = {}
     for entry in instance.all_logs(run_id):
         event = entry.dagster_event
-        if event is not None and event.is_step_materialization:
-            mat = event.step_materialization_data.materialization
+        if event is None or not (event.is_step_materialization or event.is_asset_observation):
+            continue
+        data = event.event_specific_data
+        mat = data.materialization if event.is_step_materialization else data.asset_observation
+        if event.is_step_materialization or "up_to_date" in mat.metadata:
             found[mat.asset_key.to_user_string()] = dict(mat.metadata)
     return found
+
+
+def ingest_facts(instance: DagsterInstance, run_id: str) -> dict:
+    """What the run's ingestion reported (file counts, states, the inputs' fingerprint)."""
+    return _materializations(instance, run_id).get("ingest_files", {})
 
 
 def _step_failures(instance: DagsterInstance, run_id: str) -> list[str]:
@@ -123,7 +131,12 @@ def build_run_summary(instance: DagsterInstance, run_id: str) -> dict:
         audit = read_audit(run_id)
     except AuditMissing:
         audit = None
-    if published:
+    files = mats.get("ingest_files", {})
+    fingerprint = files["input_fingerprint"].value if "input_fingerprint" in files else None
+    up_to_date = "up_to_date" in files and bool(files["up_to_date"].value)
+    if up_to_date:
+        why = up_to_date_why(fingerprint)
+    elif published:
         why = f"all blocking checks passed ({audit.expectations_passed if audit else '?'} expectations held)"
     elif audit is not None and audit.blocking_failures:
         why = "blocking checks failed: " + "; ".join(audit.blocking_failures)
@@ -147,8 +160,10 @@ def build_run_summary(instance: DagsterInstance, run_id: str) -> dict:
             "parsed": ingest.parsed if ingest else None,
             "quarantined": ingest.states.get("quarantined", 0) if ingest else None,
         },
-        "figures": _flagged_counts(published),
+        "figures": _flagged_counts(published or up_to_date),
         "published": published,
+        "up_to_date": up_to_date,
+        "input_fingerprint": fingerprint,
         "why": why,
         "published_file": str(settings.published_db_path()) if published else None,
         "failures": failures,
@@ -159,19 +174,6 @@ def build_run_summary(instance: DagsterInstance, run_id: str) -> dict:
 
 def _iso(timestamp: float | None) -> str | None:
     return dt.datetime.fromtimestamp(timestamp, tz=dt.UTC).isoformat(timespec="seconds") if timestamp else None
-
-
-def append_run_summary(summary: dict, path: Path | None = None) -> bool:
-    """Append the summary as one JSON line, unless this run is already logged; True when written."""
-    path = path or settings.refresh_log_path()
-    if path.exists():
-        with path.open(encoding="utf-8") as handle:
-            if any(json.loads(line).get("run_id") == summary["run_id"] for line in handle if line.strip()):
-                return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8") as handle:
-        handle.write(json.dumps(summary, ensure_ascii=False, default=str) + "\n")
-    return True
 
 
 def _log_finished_refresh(context: RunStatusSensorContext):

@@ -18,10 +18,9 @@ import json
 from dagster_dbt import DbtProject
 
 from dagster_project import settings
+from dagster_project.warehouse.fingerprint import DBT_PROJECT_SOURCES
 
 dbt_project = DbtProject(project_dir=settings.DBT_PROJECT_DIR, profiles_dir=settings.DBT_PROJECT_DIR)
-
-_PROJECT_SOURCES = ("models", "seeds", "macros", "tests", "dbt_project.yml", "profiles.yml")
 
 
 def _prepared_for() -> dict[str, str]:
@@ -43,7 +42,7 @@ def manifest_is_stale() -> bool:
     except (OSError, ValueError):
         return True
     built = manifest.stat().st_mtime
-    for name in _PROJECT_SOURCES:
+    for name in DBT_PROJECT_SOURCES:
         source = settings.DBT_PROJECT_DIR / name
         paths = [source] if source.is_file() else source.rglob("*") if source.is_dir() else []
         if any(p.stat().st_mtime > built for p in paths):

@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 
 from dagster_project.sql import quote_ident, quote_literal
+from dagster_project.warehouse import fingerprint
 
 _PUBLISHED_ALIAS = "published"
 # The storage format `dx.duckdb` is written in. Analysts open it with whatever DuckDB their tools
@@ -36,7 +37,8 @@ PUBLISH_LOG_DDL = """
         raw_fingerprint varchar not null,
         tables_published integer not null,
         checks_passed integer not null,
-        flagging_checks_failed integer not null
+        flagging_checks_failed integer not null,
+        input_fingerprint varchar
     )"""
 
 
@@ -49,6 +51,7 @@ class PublishRecord:
     tables: list[str]
     checks_passed: int
     flagging_checks_failed: int
+    input_fingerprint: str | None = None
 
 
 def public_tables(manifest_path: Path) -> list[str]:
@@ -96,10 +99,14 @@ def publish_build(
         tables=[*tables, "publish_log"],
         checks_passed=checks_passed,
         flagging_checks_failed=flagging_checks_failed,
+        input_fingerprint=fingerprint.recorded(con),
     )
     con.execute(PUBLISH_LOG_DDL)
+    # the fingerprint of the publish's inputs (fingerprint.py); a build logged before it existed gains it
+    con.execute("alter table publish_log add column if not exists input_fingerprint varchar")
     con.execute(
-        "insert or replace into publish_log values (?, ?, ?, ?, ?, ?, ?)",
+        "insert or replace into publish_log (publish_id, published_at, raw_files, raw_fingerprint, tables_published, "
+        "checks_passed, flagging_checks_failed, input_fingerprint) values (?, ?, ?, ?, ?, ?, ?, ?)",
         [
             publish_id,
             record.published_at,
@@ -108,6 +115,7 @@ def publish_build(
             len(record.tables),
             checks_passed,
             flagging_checks_failed,
+            record.input_fingerprint,
         ],
     )
     try:

@@ -40,7 +40,7 @@ def run_trials(trials: int, seed: int, max_delay: float, keep: Path | None = Non
     delays, survived, completed, failures = [], 0, 0, []
     for trial in range(trials):
         delay = rng.uniform(0.5, max_delay or full_run * 1.05)
-        proc = start_refresh(raw, warehouse, base / "kill.log")
+        proc = start_refresh(raw, warehouse, base / "kill.log", force=True)
         time.sleep(delay)
         if proc.poll() is not None:
             completed += 1
@@ -54,7 +54,7 @@ def run_trials(trials: int, seed: int, max_delay: float, keep: Path | None = Non
             failures.append(f"trial {trial} at {delay:.1f}s: {exc}")
         print(f"trial {trial + 1}/{trials}: killed at {delay:5.1f}s -> {'ok' if not failures or not failures[-1].startswith(f'trial {trial} ') else 'DAMAGED'}",
               file=sys.stderr, flush=True)  # fmt: skip
-    final = start_refresh(raw, warehouse, base / "final.log")
+    final = start_refresh(raw, warehouse, base / "final.log", force=True)
     converged = final.wait(timeout=900) == 0 and published_state(published)["checksums"] == good["checksums"]
     figures = {
         "trials": trials,

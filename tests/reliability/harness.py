@@ -24,14 +24,16 @@ def dxw_env(raw: Path, warehouse: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def start_refresh(raw: Path, warehouse: Path, log: Path, progress: bool = False, **extra: str) -> subprocess.Popen:
+def start_refresh(
+    raw: Path, warehouse: Path, log: Path, progress: bool = False, force: bool = False, **extra: str
+) -> subprocess.Popen:
     """`dxw refresh --json` in a new session (its own process group: dbt and workers included).
 
     With `progress`, the refresh runs without `--json` and its per-step progress lines go to `log`
-    (see `wait_for_step`)."""
+    (see `wait_for_step`). With `force`, it rebuilds even when nothing changed since the last publish."""
     out = open(log, "wb")  # noqa: SIM115 - closed by the caller through finish()
     return subprocess.Popen(
-        [DXW, "refresh"] if progress else [DXW, "refresh", "--json"],
+        [DXW, "refresh", *([] if progress else ["--json"]), *(["--force"] if force else [])],
         env=dxw_env(raw, warehouse, **extra),
         stdout=out,
         stderr=subprocess.STDOUT,
