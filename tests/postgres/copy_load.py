@@ -14,8 +14,9 @@ from pathlib import Path
 
 import duckdb
 
-# the tables dbt reads as sources (dbt/models/staging/_ingest__sources.yml, quality/_reviews__sources.yml)
-SOURCE_TABLES = ("ingest_files", "ingest_reports", "ingest_values", "ingest_rejects", "dq_reviews")
+# the tables dbt reads as sources (dbt/models/staging/_ingest__sources.yml, quality/_reviews__sources.yml) and
+# ingest_sheets, which is published as ingestion wrote it
+SOURCE_TABLES = ("ingest_files", "ingest_sheets", "ingest_reports", "ingest_values", "ingest_rejects", "dq_reviews")
 SOURCE_SCHEMA = "main"
 REGISTRY_SCHEMA = "registry"
 
