@@ -78,13 +78,20 @@ def test_the_sample_build_passes_on_postgres_with_every_unit_test(postgres_build
 def test_every_table_on_postgres_equals_the_duckdb_build(postgres_build, published_sample):
     duck_file, server, name, done, _ = postgres_build
     assert done.returncode == 0, done.stdout[-3000:]
-    published = duckdb.connect(str(published_sample[2] / "dx.duckdb"), read_only=True)
-    with duckdb.connect(str(duck_file), read_only=True) as duck, server.connect(user=name, dbname=name) as pg:
+    with (
+        duckdb.connect(str(published_sample[2] / "dx.duckdb"), read_only=True) as published,
+        duckdb.connect(str(duck_file), read_only=True) as duck,
+        server.connect(user=name, dbname=name) as pg,
+    ):
         with pg.cursor() as cur:
             cur.execute("select table_name from information_schema.tables where table_schema = 'main'")
             on_postgres = {r[0] for r in cur.fetchall()}
-        published_tables = {r[0] for r in published.execute("select table_name from information_schema.tables")}
-        models = {r[0] for r in duck.execute("select table_name from information_schema.tables")} & on_postgres
+        published_tables = {
+            r[0] for r in published.execute("select table_name from information_schema.tables").fetchall()
+        }
+        models = {
+            r[0] for r in duck.execute("select table_name from information_schema.tables").fetchall()
+        } & on_postgres
         assert published_tables - {"publish_log"} <= on_postgres
         assert len(models) >= 45
         differ = {}
@@ -109,5 +116,4 @@ def test_every_table_on_postgres_equals_the_duckdb_build(postgres_build, publish
                 differ[table] = (ours, theirs)
             if table in published_tables:  # the published copy is the build's
                 assert duckdb_digest(published, table, columns) == ours, table
-    published.close()
     assert differ == {}
