@@ -420,14 +420,21 @@ def accept(flag_id: str, reviewed_by: str, note: str) -> None:
     path = settings.published_db_path()
     if path.exists():
         with duckdb.connect(str(path), read_only=True) as con:
-            found = con.execute(
-                "select agency_code, coalesce(indicator_code, item_code), period_code, value, rule_code "
-                "from dq_flagged_values where flag_id = ?",
+            withheld = con.execute(
+                "select agency_code, figure, period_code, value, rule_code from mart_withheld_figures where flag_id = ?",
                 [flag_id],
             ).fetchone()
-        if found is None:
+            flagged = withheld is not None or bool(
+                con.execute("select count(*) from dq_flagged_values where flag_id = ?", [flag_id]).fetchone()[0]
+            )
+        if not flagged:
             _fail(f"no flagged figure {flag_id!r} in {path}: see `select flag_id from dq_flagged_values`")
-        click.echo("accepting {} {} {} = {} (flagged by {})".format(*found))
+        if withheld is None:
+            click.echo(
+                f"reviewing {flag_id} again: it is not withheld now (already accepted, or its report superseded)"
+            )
+        else:
+            click.echo("accepting {} {} {} = {} (flagged by {})".format(*withheld))
     try:
         review = accept_flag(flag_id, reviewed_by, note)
     except ValueError as exc:

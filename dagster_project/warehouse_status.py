@@ -65,28 +65,13 @@ def latest_period_by_unit(con: duckdb.DuckDBPyConnection) -> list[dict]:
 
 
 def source_freshness(con: duckdb.DuckDBPyConnection) -> list[dict]:
-    """Per unit and kind owed: the latest period received, the latest period owed, and whether it is stale.
-
-    Stale means the unit's latest received period is older than the latest one it owed by the as-of
-    date (a unit abolished in 2025 owed nothing after it ceased to exist, so it is not stale for that).
-    """
-    return [
-        {**row, "is_stale": row["latest_received"] != row["latest_expected"]}
-        for row in _records(
-            con,
-            """
-            select
-                agency_code,
-                report_kind,
-                arg_max(period_code, period_end) filter (where status <> 'missing') as latest_received,
-                arg_max(period_code, period_end) as latest_expected,
-                count(*) filter (where status = 'missing') as periods_missing
-            from fct_submissions
-            group by agency_code, report_kind
-            order by report_kind, agency_code
-            """,
-        )
-    ]
+    """Per unit and kind owed: the latest period received, the latest period owed, and whether it is
+    stale — as the published `mart_source_freshness` computes it (the one home of staleness)."""
+    return _records(
+        con,
+        "select agency_code, report_kind, latest_received, latest_expected, periods_missing, is_stale "
+        "from mart_source_freshness order by report_kind, agency_code",
+    )
 
 
 def quarantined_files(con: duckdb.DuckDBPyConnection, examples: int = EXAMPLES) -> dict:
@@ -101,14 +86,14 @@ def quarantined_files(con: duckdb.DuckDBPyConnection, examples: int = EXAMPLES) 
 
 
 def withheld_figures(con: duckdb.DuckDBPyConnection, examples: int = EXAMPLES) -> dict:
-    """Flagged figures no reviewer has accepted yet: they are kept out of attainment until one does."""
-    flagged, withheld = con.execute(
-        "select count(*), count(*) filter (where is_withheld) from dq_flagged_values"
-    ).fetchone()
+    """Flagged figures no reviewer has accepted yet (`mart_withheld_figures`): they are kept out of
+    attainment until one does."""
+    flagged = con.execute("select count(*) from dq_flagged_values").fetchone()[0]
+    withheld = con.execute("select count(*) from mart_withheld_figures").fetchone()[0]
     sample = _records(
         con,
-        "select flag_id, agency_code, coalesce(indicator_code, item_code) as figure, period_code, value, "
-        "rule_code, reason_en from dq_flagged_values where is_withheld order by period_code desc, flag_id limit ?",
+        "select flag_id, agency_code, figure, period_code, value, rule_code, reason_en "
+        "from mart_withheld_figures order by period_code desc, flag_id limit ?",
         [examples],
     )
     return {"flagged": flagged, "withheld": withheld, "examples": sample}

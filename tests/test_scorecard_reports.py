@@ -11,7 +11,7 @@ from matplotlib import image as mpimg
 from openpyxl import load_workbook
 
 from dagster_project.reports import excel, vn_format
-from dagster_project.reports.data import AREA, flagged_value_unit
+from dagster_project.reports.data import flagged_value_unit, reporting_area
 from dagster_project.reports.letterhead import MOTTO, NATIONAL_NAME
 from tests.clients import chromium_page, pdf_pages, pdf_text, soffice_convert
 from tests.conftest import run_dxw
@@ -35,21 +35,22 @@ def reports(published_sample):
 def published(reports):
     """What the published file says, for the reports to be checked against."""
     with duckdb.connect(str(reports / "dx.duckdb"), read_only=True) as con:
-        complete_q = con.execute(LATEST_COMPLETE_QUARTER, [AREA]).fetchone()[0]
+        area, _ = reporting_area(con)  # the area as the reports find it: dim_agency, agency_type area
+        complete_q = con.execute(LATEST_COMPLETE_QUARTER, [area]).fetchone()[0]
         latest_q = con.execute(
             "select max(period_code) from fct_indicator_values where period_type = 'quarter' and agency_code = ?",
-            [AREA],
+            [area],
         ).fetchone()[0]
         dg_kt = con.execute(
             "select value_pct, comparator, target_pct from fct_indicator_values "
             "where agency_code = ? and indicator_code = 'DG-KT' and period_code = ?",
-            [AREA, complete_q],
+            [area, complete_q],
         ).fetchone()
         withheld = con.execute("select value, rule_code from dq_flagged_values where is_withheld").fetchall()
         regular_2024 = con.execute(
             "select regular_spending_vnd from fct_budget_share "
             "where scope_code = ? and fiscal_year = 2024 and basis = 'estimate'",
-            [AREA],
+            [area],
         ).fetchone()[0]
     return {
         "complete_quarter": complete_q,

@@ -16,7 +16,6 @@ import pandas as pd
 
 from dagster_project.reports import vn_format
 
-AREA = "DUCPHO"
 PILLARS = {
     "digital_government": ("Chính quyền số", "Digital government"),
     "digital_economy": ("Kinh tế số", "Digital economy"),
@@ -45,6 +44,8 @@ class ScorecardData:
     published_at: str  # UTC, as publish_log holds it
     publish_id: str
     as_of: dt.date  # the figures' date: the latest arrival in the raw tree, as the marts use it
+    area_code: str  # the reporting area: dim_agency's one agency of type 'area'
+    area_name_vi: str
     indicators: pd.DataFrame  # the catalogue: code, pillar, names, scorecard period type
     periods: dict[str, str]  # scorecard period type -> the period the reports lead with
     area: pd.DataFrame  # the area's row per indicator at its reporting period, with names
@@ -88,8 +89,17 @@ _ROW_COLUMNS = """
 """
 
 
+def reporting_area(con: duckdb.DuckDBPyConnection) -> tuple[str, str]:
+    """(agency_code, name_vi) of the reporting area: the registry marks it with agency_type 'area'."""
+    areas = con.execute("select agency_code, name_vi from dim_agency where agency_type = 'area'").fetchall()
+    if len(areas) != 1:
+        raise ValueError(f"the registry must hold exactly one agency of type 'area', found {len(areas)}")
+    return areas[0]
+
+
 def load_scorecard(published: Path) -> ScorecardData:
     with duckdb.connect(str(published), read_only=True) as con:
+        area_code, area_name_vi = reporting_area(con)
         publish_id, published_at = con.execute(
             "select publish_id, cast(published_at as varchar) from publish_log order by published_at desc limit 1"
         ).fetchone()
@@ -105,7 +115,7 @@ def load_scorecard(published: Path) -> ScorecardData:
             f"create temp table reporting as select r.period_type, p.period_code, r.period_end "
             f"from ({_REPORTING_PERIODS}) as r inner join dim_period as p "
             f"on p.period_type = r.period_type and p.period_end = r.period_end",
-            [AREA],
+            [area_code],
         )
         periods = dict(con.execute("select period_type, period_code from reporting").fetchall())
         # the rows every report lists: the area and each unit existing today, per indicator
@@ -134,23 +144,19 @@ def load_scorecard(published: Path) -> ScorecardData:
                 and v.period_type = r.period_type and v.period_end > r.period_end
             order by v.period_code, i.pillar, s.indicator_code, s.agency_code <> ?, s.agency_code
             """,
-            [AREA],
+            [area_code],
         ).df()
         budget = con.execute(
             "select fiscal_year, basis, dx_spending_vnd, regular_spending_vnd, share_pct, floor_pct, comparator, "
             "meets_floor, is_withheld from fct_budget_share where scope_code = ? order by fiscal_year, basis",
-            [AREA],
+            [area_code],
         ).df()
         withheld = con.execute(
             """
-            select f.agency_code, a.name_vi as agency_vi, coalesce(f.indicator_code, f.item_code) as figure,
-                   coalesce(i.name_vi, f.item_code) as figure_vi, f.period_code, f.value, f.rule_code,
-                   f.reason_vi, f.reason_en, f.raw_path, f.sheet_name, f.source_row
-            from dq_flagged_values as f
-            left join dim_agency as a on a.agency_code = f.agency_code
-            left join dim_indicator as i on i.indicator_code = f.indicator_code
-            where f.is_withheld
-            order by f.period_code desc, f.agency_code, figure
+            select agency_code, agency_name_vi as agency_vi, figure, figure_name_vi as figure_vi, period_code,
+                   value, rule_code, reason_vi, reason_en, raw_path, sheet_name, source_row
+            from mart_withheld_figures
+            order by period_code desc, agency_code, figure
             """
         ).df()
         reorganised = con.execute(
@@ -163,7 +169,7 @@ def load_scorecard(published: Path) -> ScorecardData:
             """
         ).df()
     for frame in (scorecard, in_progress):
-        is_area = frame["agency_code"] == AREA
+        is_area = frame["agency_code"] == area_code
         frame.loc[is_area, "agency_vi"] = "Toàn địa bàn " + frame.loc[is_area, "agency_vi"]
         frame["target_text"] = [
             target_text(c, t) for c, t in zip(frame["comparator"], frame["target_pct"], strict=True)
@@ -174,10 +180,12 @@ def load_scorecard(published: Path) -> ScorecardData:
         published_at=published_at,
         publish_id=publish_id,
         as_of=as_of,
+        area_code=area_code,
+        area_name_vi=area_name_vi,
         indicators=indicators,
         periods=periods,
-        area=scorecard[scorecard["agency_code"] == AREA].reset_index(drop=True),
-        units=scorecard[scorecard["agency_code"] != AREA].reset_index(drop=True),
+        area=scorecard[scorecard["agency_code"] == area_code].reset_index(drop=True),
+        units=scorecard[scorecard["agency_code"] != area_code].reset_index(drop=True),
         in_progress=in_progress,
         budget=budget,
         withheld=withheld,

@@ -18,7 +18,6 @@ from xlsxwriter.worksheet import Worksheet
 
 from dagster_project.reports import vn_format
 from dagster_project.reports.data import (
-    AREA,
     PILLARS,
     VALUE_UNIT_WORDS,
     ScorecardData,
@@ -227,7 +226,7 @@ def write_workbook(data: ScorecardData, path: Path) -> Path:
     for pillar, (vi, en) in PILLARS.items():
         rows = (
             scorecard[scorecard["pillar"] == pillar]
-            .assign(is_unit=lambda f: f["agency_code"] != AREA)
+            .assign(is_unit=lambda f: f["agency_code"] != data.area_code)
             .sort_values(["indicator_code", "is_unit", "agency_code"])
         )
         periods = sorted(rows["period_code"].dropna().unique())
@@ -265,7 +264,7 @@ def write_workbook(data: ScorecardData, path: Path) -> Path:
         data,
         BUDGET_SHEET,
         f"{TITLE}\nTỶ LỆ CHI CHUYỂN ĐỔI SỐ TRÊN CHI THƯỜNG XUYÊN",
-        "Các năm ngân sách — ngân sách thị xã Đức Phổ",
+        f"Các năm ngân sách — ngân sách thị xã {data.area_name_vi}",
         "Đơn vị tính: đồng; tỷ lệ và mức sàn: %",
         BUDGET_COLUMNS,
     )

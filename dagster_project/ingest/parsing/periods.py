@@ -1,6 +1,9 @@
 """Period spellings (quarters roman or arabic, months, half-years, years) to period codes.
 
-Codes: `2024-07`, `2024-Q3`, `2024-H1`, `2024`; the covered range is 2024-01 up to the arrival.
+Codes: `2024-07`, `2024-Q3`, `2024-H1`, `2024`; the covered range is 2024-01 up to the arrival and
+no later than the plan's last year. This module is the one home of the calendar: `calendar()` lists
+every period of FIRST_YEAR … LAST_YEAR, and the dbt seed `ref_periods.csv` is generated from it
+(`python -m dagster_project.ingest.period_seed`).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from functools import lru_cache
 from .text import match_key
 
 FIRST_YEAR = 2024
+LAST_YEAR = 2030  # the plan's horizon: its last targets are for 2030
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 # A date line (`Đức Phổ, ngày 05 tháng 10 năm 2024`) names a day, not the report period.
 _DATE_LINE = re.compile(r"\bngay\s*\d{1,2}\s*(?:thang|/|-)")
@@ -72,6 +76,44 @@ def bounds(code: str) -> tuple[dt.date, dt.date]:
 
 
 def in_range(code: str, arrival: dt.date) -> bool:
-    """Covered: starts in 2024 or later and no later than the arrival date's own period."""
+    """Covered: a period of the calendar (FIRST_YEAR … LAST_YEAR) starting no later than the arrival date."""
     start, _ = bounds(code)
-    return start.year >= FIRST_YEAR and start <= arrival
+    return FIRST_YEAR <= start.year <= LAST_YEAR and start <= arrival
+
+
+CALENDAR_COLUMNS = (
+    "period_code",
+    "period_type",
+    "year",
+    "period_start",
+    "period_end",
+    "quarter_code",
+    "half_code",
+    "year_code",
+)
+
+
+def calendar() -> list[dict[str, object]]:
+    """Every period of FIRST_YEAR … LAST_YEAR, year by year: months, quarters, halves, then the year;
+    each with its first and last day and the coarser periods containing it (None where none does:
+    a half lies in no quarter, a year in no quarter or half)."""
+    rows = []
+    for year in range(FIRST_YEAR, LAST_YEAR + 1):
+        codes = [f"{year}-{m:02d}" for m in range(1, 13)]
+        codes += [f"{year}-Q{q}" for q in range(1, 5)] + [f"{year}-H{h}" for h in (1, 2)] + [str(year)]
+        for code in codes:
+            start, end = bounds(code)
+            kind = granularity(code)
+            rows.append(
+                {
+                    "period_code": code,
+                    "period_type": kind,
+                    "year": year,
+                    "period_start": start,
+                    "period_end": end,
+                    "quarter_code": f"{year}-Q{(start.month + 2) // 3}" if kind in ("month", "quarter") else None,
+                    "half_code": f"{year}-H{1 if start.month <= 6 else 2}" if kind != "year" else None,
+                    "year_code": str(year),
+                }
+            )
+    return rows

@@ -1,4 +1,5 @@
--- Budget workbook rows of current sheets only, converted to VND, with the basis and measure each item carries.
+-- Budget workbook rows of current sheets only, converted to VND, with the basis and measure each item carries
+-- (int_budget_items).
 -- The unit factor lives here and nowhere else; an unknown unit leaves value_vnd null and fails its test.
 with
 
@@ -11,6 +12,12 @@ budget_values as (
 reports as (
 
     select * from {{ ref('stg_ingest__reports') }}
+
+),
+
+budget_items as (
+
+    select * from {{ ref('int_budget_items') }}
 
 ),
 
@@ -40,14 +47,8 @@ converted as (
         budget_values.budget_section,
         nullif(budget_values.agency_code, '') as agency_code,
         budget_values.item_code,
-        case
-            when budget_values.item_code in ('REG_EST', 'DX_EST') then 'estimate'
-            when budget_values.item_code in ('REG_ACT', 'DX_ACT') then 'actual'
-        end as basis,
-        case
-            when budget_values.item_code in ('REG_EST', 'REG_ACT') then 'regular'
-            when budget_values.item_code in ('DX_EST', 'DX_ACT') then 'dx'
-        end as measure,
+        budget_items.basis,
+        budget_items.measure,
         budget_values.value_as_written,
         budget_values.unit_as_written,
         case budget_values.unit_as_written
@@ -61,6 +62,8 @@ converted as (
     from budget_values
     inner join current_sheets
         on budget_values.report_id = current_sheets.report_id
+    left join budget_items
+        on budget_values.item_code = budget_items.item_code
 
 ),
 

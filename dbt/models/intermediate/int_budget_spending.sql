@@ -15,14 +15,22 @@ agencies as (
 
 ),
 
+-- the town itself: the registry's agency of type area
+area as (
+
+    select agency_code from agencies
+    where agency_type = 'area'
+
+),
+
 workbooks as (
 
-    -- A workbook kept by a town office is the town budget (scope DUCPHO); a unit's own
+    -- A workbook kept by a town office is the town budget (scope: the area); a unit's own
     -- workbook (from 2026) is that unit's budget.
     select distinct
         budget_rows.report_id,
         case
-            when agencies.agency_type = 'town_office' then 'DUCPHO'
+            when agencies.agency_type = 'town_office' then area.agency_code
             else budget_rows.reporting_agency_code
         end as workbook_scope_code,
         case
@@ -31,6 +39,7 @@ workbooks as (
         end as workbook_scope_type
 
     from budget_rows
+    cross join area
     left join agencies
         on budget_rows.reporting_agency_code = agencies.agency_code
 

@@ -1,11 +1,11 @@
 -- Every report someone owes: for each rule of ref_submission_rules, each period of its type that ended by the as-of
 -- date × each sender that existed then.
--- The as-of date is the latest arrival in the raw tree, never the clock, so reruns agree.
+-- The as-of date is int_as_of_date's.
 with
 
-reports as (
+as_of as (
 
-    select * from {{ ref('stg_ingest__reports') }}
+    select * from {{ ref('int_as_of_date') }}
 
 ),
 
@@ -24,13 +24,6 @@ periods as (
 rules as (
 
     select * from {{ ref('ref_submission_rules') }}
-
-),
-
-as_of as (
-
-    select max(arrival_date) as as_of_date
-    from reports
 
 ),
 

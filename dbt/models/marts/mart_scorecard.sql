@@ -1,22 +1,10 @@
 -- Where the area and every unit existing on the as-of date stand on each indicator that applies to
--- them: latest value, change, target status and projections to 2025 and 2030.
+-- them (int_scorecard_rows): latest value, change, target status and projections to 2025 and 2030.
 with
 
-reports as (
+scorecard_rows as (
 
-    select * from {{ ref('stg_ingest__reports') }}
-
-),
-
-agencies as (
-
-    select * from {{ ref('int_indicator_agencies') }}
-
-),
-
-indicators as (
-
-    select * from {{ ref('ref_indicators') }}
+    select * from {{ ref('int_scorecard_rows') }}
 
 ),
 
@@ -29,29 +17,6 @@ projections as (
 attainment as (
 
     select * from {{ ref('int_indicator_attainment') }}
-
-),
-
--- the as-of date is the latest arrival, never the clock, so reruns agree
-as_of as (
-
-    select max(arrival_date) as as_of_date from reports
-
-),
-
-scorecard_rows as (
-
-    select
-        agencies.agency_code,
-        indicators.indicator_code
-
-    from agencies
-    cross join as_of
-    inner join indicators
-        on '|' || indicators.applies_to || '|' like '%|' || agencies.indicator_level || '|%'
-    where
-        agencies.valid_from <= as_of.as_of_date
-        and coalesce(agencies.valid_to, as_of.as_of_date) >= as_of.as_of_date
 
 ),
 
@@ -78,7 +43,7 @@ final as (
         series_2025.latest_value_pct as value_pct,
         series_2025.previous_period_code,
         series_2025.previous_value_pct,
-        series_2025.latest_value_pct - series_2025.previous_value_pct as change_pct_points,
+        series_2025.change_pct_points,
         latest.target_pct,
         latest.comparator,
         latest.meets_target,

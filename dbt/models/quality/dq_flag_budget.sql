@@ -28,6 +28,12 @@ budget_rows as (
 
 ),
 
+budget_items as (
+
+    select * from {{ ref('int_budget_items') }}
+
+),
+
 rules as (
 
     select * from {{ ref('ref_dq_rules') }}
@@ -46,20 +52,19 @@ unit_lines as (
         budget_values.period_code,
         reports.raw_path,
         reports.is_current,
-        case when budget_values.item_code in ('DX_EST', 'REG_EST') then 'estimate' else 'actual' end as basis,
-        max(case when budget_values.item_code in ('DX_EST', 'DX_ACT') then budget_values.item_code end) as dx_item_code,
-        sum(case when budget_values.item_code in ('DX_EST', 'DX_ACT') then budget_values.value_as_written end)
-            as dx_value,
-        sum(case when budget_values.item_code in ('REG_EST', 'REG_ACT') then budget_values.value_as_written end)
-            as regular_value
+        budget_items.basis,
+        max(case when budget_items.measure = 'dx' then budget_values.item_code end) as dx_item_code,
+        sum(case when budget_items.measure = 'dx' then budget_values.value_as_written end) as dx_value,
+        sum(case when budget_items.measure = 'regular' then budget_values.value_as_written end) as regular_value
 
     from budget_values
     inner join reports
         on budget_values.report_id = reports.report_id
+    inner join budget_items
+        on budget_values.item_code = budget_items.item_code
     where
         budget_values.row_role = 'detail'
         and coalesce(budget_values.agency_code, '') <> ''
-        and budget_values.item_code in ('DX_EST', 'REG_EST', 'DX_ACT', 'REG_ACT')
     group by
         budget_values.report_id,
         budget_values.file_id,
@@ -69,7 +74,7 @@ unit_lines as (
         budget_values.period_code,
         reports.raw_path,
         reports.is_current,
-        case when budget_values.item_code in ('DX_EST', 'REG_EST') then 'estimate' else 'actual' end
+        budget_items.basis
 
 ),
 

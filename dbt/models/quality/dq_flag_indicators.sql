@@ -27,6 +27,12 @@ agencies as (
 
 ),
 
+indicator_levels as (
+
+    select * from {{ ref('int_indicator_levels') }}
+
+),
+
 rules as (
 
     select * from {{ ref('ref_dq_rules') }}
@@ -48,7 +54,7 @@ observed as (
         case when observations.denominator <> 0 then 100.0 * observations.numerator / observations.denominator end
             as value_pct,
         agencies.indicator_level,
-        '|' || indicators.applies_to || '|' like '%|' || agencies.indicator_level || '|%' as applies_to_level,
+        indicator_levels.indicator_code is not null as applies_to_level,
         indicators.source_kind,
         indicators.numerator_item,
         observations.report_id,
@@ -62,6 +68,9 @@ observed as (
         on observations.indicator_code = indicators.indicator_code
     inner join agencies
         on observations.agency_code = agencies.agency_code
+    left join indicator_levels
+        on observations.indicator_code = indicator_levels.indicator_code
+        and agencies.indicator_level = indicator_levels.indicator_level
     left join current_values as numerator_rows
         on observations.report_id = numerator_rows.report_id
         and observations.agency_code = numerator_rows.agency_code

@@ -14,9 +14,9 @@ area_contributions as (
 
 ),
 
-indicators as (
+indicator_levels as (
 
-    select * from {{ ref('ref_indicators') }}
+    select * from {{ ref('int_indicator_levels') }}
 
 ),
 
@@ -48,9 +48,9 @@ applicable_unit_contributions as (
     from unit_contributions
     inner join agencies
         on unit_contributions.agency_code = agencies.agency_code
-    inner join indicators
-        on unit_contributions.indicator_code = indicators.indicator_code
-    where '|' || indicators.applies_to || '|' like '%|' || agencies.indicator_level || '|%'
+    inner join indicator_levels
+        on unit_contributions.indicator_code = indicator_levels.indicator_code
+        and agencies.indicator_level = indicator_levels.indicator_level
 
 ),
 

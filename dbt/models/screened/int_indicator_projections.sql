@@ -136,6 +136,7 @@ projected as (
         growth.latest_value_pct,
         growth.previous_period_code,
         growth.previous_value_pct,
+        growth.latest_value_pct - growth.previous_value_pct as change_pct_points,
         growth.annual_growth_rate,
         case
             when growth.latest_period_end >= horizons.horizon_end then observed_at_horizon.value_pct

@@ -1,5 +1,5 @@
 -- The one place a value is judged against its target: observed values for every period and the
--- scorecard's projections to each horizon, with the comparator compared exactly (80.0 fails > 80, meets >= 80).
+-- scorecard's projections to each horizon, with the comparator compared exactly (macros/comparator_holds.sql).
 with
 
 indicator_values as (
@@ -52,11 +52,8 @@ final as (
         value_pct,
         target_pct,
         comparator,
-        case
-            when value_pct is null or target_pct is null then null
-            when comparator = '>' then value_pct > target_pct
-            when comparator = '>=' then value_pct >= target_pct
-        end as meets_target,
+        -- null without a value or a target: a null side compares to null
+        {{ comparator_holds('value_pct', 'comparator', 'target_pct') }} as meets_target,
         value_pct - target_pct as gap_pct
 
     from judged

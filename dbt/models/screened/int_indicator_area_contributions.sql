@@ -1,5 +1,5 @@
--- The area's (DUCPHO) rows gather the rows of the units an indicator applies to, so its value is
--- the sum of their numerators over the sum of their denominators, never a mean of percentages.
+-- The area's rows (the registry's agency of type area) gather the rows of the units an indicator applies
+-- to, so its value is the sum of their numerators over the sum of their denominators, never a mean of percentages.
 with
 
 unit_contributions as (
@@ -26,6 +26,12 @@ agencies as (
 
 ),
 
+indicator_levels as (
+
+    select * from {{ ref('int_indicator_levels') }}
+
+),
+
 area as (
 
     select agency_code from agencies
@@ -33,20 +39,28 @@ area as (
 
 ),
 
+unit_level_indicators as (
+
+    select distinct indicator_code
+    from indicator_levels
+    where indicator_level in ('town_office', 'commune_unit')
+
+),
+
 area_indicators as (
 
     select
-        indicator_code,
-        time_aggregation,
-        '|' || applies_to || '|' as applies_to_delimited,
+        indicators.indicator_code,
+        indicators.time_aggregation,
         -- an area-only indicator (communes with fibre) counts every reporting unit
-        (
-            '|' || applies_to || '|' not like '%|town_office|%'
-            and '|' || applies_to || '|' not like '%|commune_unit|%'
-        ) as counts_every_unit
+        unit_level_indicators.indicator_code is null as counts_every_unit
 
     from indicators
-    where '|' || applies_to || '|' like '%|area|%'
+    inner join indicator_levels
+        on indicators.indicator_code = indicator_levels.indicator_code
+        and indicator_levels.indicator_level = 'area'
+    left join unit_level_indicators
+        on indicators.indicator_code = unit_level_indicators.indicator_code
 
 ),
 
@@ -75,11 +89,14 @@ members as (
         on unit_rows.agency_code = agencies.agency_code
     inner join periods
         on unit_rows.period_code = periods.period_code
+    left join indicator_levels as member_levels
+        on unit_rows.indicator_code = member_levels.indicator_code
+        and agencies.indicator_level = member_levels.indicator_level
     where
         agencies.indicator_level in ('town_office', 'commune_unit')
         and (
             area_indicators.counts_every_unit
-            or area_indicators.applies_to_delimited like '%|' || agencies.indicator_level || '|%'
+            or member_levels.indicator_code is not null
         )
         -- the units that existed on the period's last day: before July 2025 the old units, from
         -- the straddling year 2025 on the five new ones (a new unit's 2025 row holds its
