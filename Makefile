@@ -8,7 +8,7 @@ VENV := .venv
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 RAW_DIR := $(or $(DX_RAW_DIR),raw)
 
-.PHONY: install run test test-fast lint sample docs notebook analyst-clients dagster-ui clean reliability browser office bench
+.PHONY: install run test test-fast lint sample docs notebook analyst-clients dagster-ui clean reliability browser office bench postgres
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -34,6 +34,17 @@ run: sample
 ## Headless Chromium renders the HTML scorecard in the tests (Debian's `chromium` package).
 browser:
 	command -v chromium || (apt-get update && apt-get install -y --no-install-recommends chromium)
+
+## PostgreSQL 15's server binaries (initdb, pg_ctl, postgres, psql) for the Postgres lane of the tests, which starts a
+## throwaway cluster on 127.0.0.1 (tests/pg_server.py). Debian's package would also create and start a cluster of
+## its own: createcluster.conf asks it not to. initdb refuses root, so as root the cluster runs as a system user.
+PG_OS_USER := $(or $(DX_PG_OS_USER),dxpg)
+postgres:
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb || { \
+		mkdir -p /etc/postgresql-common && echo "create_main_cluster = false" >> /etc/postgresql-common/createcluster.conf; \
+		apt-get update && apt-get install -y --no-install-recommends postgresql; }
+	if [ "$$(id -u)" = 0 ] && ! id -u $(PG_OS_USER) >/dev/null 2>&1; then \
+		useradd --system --no-create-home --shell /usr/sbin/nologin $(PG_OS_USER); fi
 
 ## LibreOffice (round-trips agency files, prints the Excel and DOCX reports to PDF) and poppler (PDF to text/PNG).
 office:
@@ -64,11 +75,11 @@ notebook: $(KERNEL_SPEC)
 	@echo "Open notebooks/scorecard.ipynb in any Jupyter client; it starts on the kernel '$(KERNEL_DISPLAY)'."
 	@echo 'It reads warehouse/dx.duckdb (make run publishes it), or $$DX_WAREHOUSE_DIR/dx.duckdb if set for Jupyter.'
 
-test: install browser office analyst-clients $(KERNEL_SPEC)
+test: install browser office analyst-clients $(KERNEL_SPEC) postgres
 	$(VENV)/bin/python -m pytest
 
 ## The fast lane: parsers, unit and model tests that need no generated world and no refresh.
-test-fast: install
+test-fast: install postgres
 	$(VENV)/bin/python -m pytest -m "not pipeline"
 
 ## Python (ruff) and SQL (sqlfluff: the dbt models with the dbt templater, .sqlfluff; the GX suites'

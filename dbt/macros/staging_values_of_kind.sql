@@ -23,7 +23,7 @@ renamed as (
         period_code,
         item_code,
         value_text,
-        cast(value as double) as value_as_written,
+        cast(value as double precision) as value_as_written,
         unit as unit_as_written
 
     from source_values

@@ -1,12 +1,7 @@
 -- Every spelling of an agency, read from DX_REGISTRY_DIR (see macros/registry_csv.sql).
 select *
-from read_csv(
-    {{ registry_csv('ref_agency_aliases.csv') }},
-    header = true,
-    auto_detect = false,
-    columns = {
-        'alias': 'varchar',
-        'agency_code': 'varchar',
-        'alias_type': 'varchar'
-    }
-)
+from {{ registry_csv('ref_agency_aliases.csv', {
+    'alias': 'varchar',
+    'agency_code': 'varchar',
+    'alias_type': 'varchar'
+}) }}

@@ -128,7 +128,9 @@ judged as (
         spending.reporting_agency_code,
         spending.dx_spending_vnd,
         spending.regular_spending_vnd,
-        100.0 * spending.dx_spending_vnd / nullif(spending.regular_spending_vnd, 0) as share_pct,
+        -- divided as doubles, DuckDB's rule for decimals, spelled out: Postgres would divide numerics to 16 digits
+        cast(100.0 * spending.dx_spending_vnd as double precision)
+        / cast(nullif(spending.regular_spending_vnd, 0) as double precision) as share_pct,
         evaluated_floors.floor_code,
         evaluated_floors.floor_pct,
         evaluated_floors.comparator,

@@ -151,16 +151,15 @@ completeness as (
 
 ),
 
--- the files and paths behind each row, sorted and comma-separated; a list sorted once per row is
--- much cheaper than an ordered string_agg over the area rows' thousands of files
+-- the files and paths behind each row, sorted and comma-separated (macros/portable_sql.sql)
 lineage as (
 
     select
         agency_code,
         indicator_code,
         period_code,
-        array_to_string(list_sort(list_distinct(list(file_id))), ',') as source_file_ids,
-        array_to_string(list_sort(list_distinct(list(raw_path))), ',') as source_paths
+        {{ sorted_distinct_text('file_id') }} as source_file_ids,
+        {{ sorted_distinct_text('raw_path') }} as source_paths
 
     from contributions
     where is_used

@@ -1,0 +1,90 @@
+"""What the refresh writes into the DuckDB build database before dbt runs — the ingestion tables, the reviews
+and the agency registry — copied into a PostgreSQL database with COPY (never row inserts).
+
+The registry goes in as text, one table per CSV file in schema `registry`, named after the file: the
+registry models read it there on Postgres (dbt/macros/registry_csv.sql) instead of asking the server to
+open a file on its own disk. For now the tests load it; the refresh's own Postgres load is issue 15's item 2.
+"""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from pathlib import Path
+
+import duckdb
+
+# the tables dbt reads as sources (dbt/models/staging/_ingest__sources.yml, quality/_reviews__sources.yml) and
+# ingest_sheets, which is published as ingestion wrote it
+SOURCE_TABLES = ("ingest_files", "ingest_sheets", "ingest_reports", "ingest_values", "ingest_rejects", "dq_reviews")
+SOURCE_SCHEMA = "main"
+REGISTRY_SCHEMA = "registry"
+
+_POSTGRES_TYPES = {
+    "VARCHAR": "text",
+    "BOOLEAN": "boolean",
+    "TINYINT": "smallint",
+    "SMALLINT": "smallint",
+    "INTEGER": "integer",
+    "BIGINT": "bigint",
+    "HUGEINT": "numeric(38, 0)",
+    "FLOAT": "real",
+    "DOUBLE": "double precision",
+    "DATE": "date",
+    "TIMESTAMP": "timestamp",
+    "TIMESTAMP WITH TIME ZONE": "timestamptz",
+}
+
+
+def postgres_type(duckdb_type: str) -> str:
+    if duckdb_type.startswith("DECIMAL"):
+        return duckdb_type.replace("DECIMAL", "numeric")
+    return _POSTGRES_TYPES[duckdb_type]
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def copy_sources(duck: duckdb.DuckDBPyConnection, pg, tables: tuple[str, ...] = SOURCE_TABLES) -> dict[str, int]:
+    """Create each table in schema `main` of the Postgres database with the DuckDB column types and COPY its
+    rows in as CSV (DuckDB quotes an empty string, leaves a null empty: COPY reads them back the same)."""
+    counts = {}
+    with pg.cursor() as cur:
+        cur.execute(f"create schema if not exists {SOURCE_SCHEMA}")
+        for table in tables:
+            columns = duck.execute(
+                "select column_name, data_type from information_schema.columns"
+                " where table_schema = 'main' and table_name = ? order by ordinal_position",
+                [table],
+            ).fetchall()
+            target = f"{SOURCE_SCHEMA}.{_quote(table)}"
+            cur.execute(f"drop table if exists {target}")
+            cur.execute(f"create table {target} ({', '.join(f'{_quote(c)} {postgres_type(t)}' for c, t in columns)})")
+            with tempfile.TemporaryDirectory() as folder:
+                csv_path = Path(folder) / "rows.csv"
+                duck.execute(f"copy main.{_quote(table)} to '{csv_path}' (format csv, header true)")
+                with csv_path.open(encoding="utf-8") as rows:
+                    cur.copy_expert(f"copy {target} from stdin with (format csv, header true)", rows)
+            counts[table] = cur.rowcount
+    pg.commit()
+    return counts
+
+
+def copy_registry(registry_dir: Path, pg) -> dict[str, int]:
+    """Each CSV file of the registry folder as a table of text columns in schema `registry`, named after the
+    file (its header gives the columns), filled by COPY from this client: the server reads no file."""
+    counts = {}
+    with pg.cursor() as cur:
+        cur.execute(f"create schema if not exists {REGISTRY_SCHEMA}")
+        for path in sorted(registry_dir.glob("*.csv")):
+            with path.open(encoding="utf-8", newline="") as rows:
+                header = next(csv.reader(rows))
+                target = f"{REGISTRY_SCHEMA}.{_quote(path.stem)}"
+                cur.execute(f"drop table if exists {target}")
+                cur.execute(f"create table {target} ({', '.join(f'{_quote(c)} text' for c in header)})")
+                rows.seek(0)
+                cur.copy_expert(f"copy {target} from stdin with (format csv, header true)", rows)
+                counts[path.stem] = cur.rowcount
+    pg.commit()
+    return counts
