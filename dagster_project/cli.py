@@ -449,7 +449,8 @@ def review(year: int, agency: str | None, out_path: Path | None) -> None:
 @click.option("--by", "reviewed_by", required=True, help="Who reviewed the figure (name or e-mail).")
 @click.option("--note", required=True, help="Why the figure is right as reported.")
 def accept(flag_id: str, reviewed_by: str, note: str) -> None:
-    """Accept a flagged figure (a flag_id from dq_flagged_values); it counts again after the next refresh."""
+    """Accept a flagged figure (a flag_id from dq_flagged_values); it counts again after the next refresh.
+    An impossible figure (a part above its whole, a negative count) cannot be accepted: the unit resends."""
     from dagster_project.quality.reviews import accept_flag
 
     path = settings.published_db_path()
@@ -459,11 +460,17 @@ def accept(flag_id: str, reviewed_by: str, note: str) -> None:
                 "select agency_code, figure, period_code, value, rule_code from mart_withheld_figures where flag_id = ?",
                 [flag_id],
             ).fetchone()
-            flagged = withheld is not None or bool(
-                con.execute("select count(*) from dq_flagged_values where flag_id = ?", [flag_id]).fetchone()[0]
-            )
-        if not flagged:
+            flag = con.execute(
+                "select rule_code, may_be_accepted from dq_flagged_values where flag_id = ?", [flag_id]
+            ).fetchone()
+        if flag is None:
             _fail(f"no flagged figure {flag_id!r} in {path}: see `select flag_id from dq_flagged_values`")
+        if not flag[1]:
+            _fail(
+                f"flag {flag_id} ({flag[0]}) marks an impossible figure: no review can make it right, only a "
+                "corrected report from the unit (ref_dq_rules.reviewer_may_accept) / số liệu không thể đúng: "
+                "không chấp nhận được, đơn vị cần gửi lại báo cáo đã sửa"
+            )
         if withheld is None:
             click.echo(
                 f"reviewing {flag_id} again: it is not withheld now (already accepted, or its report superseded)"

@@ -99,7 +99,9 @@ def _apply(step: str, raw: Path, registry: Path, reviews: Path, warehouse: Path)
         agencies.write_text(renamed, encoding="utf-8")
     elif step == "accepted flag":
         with duckdb.connect(str(warehouse / "dx.duckdb"), read_only=True) as con:
-            row = con.execute("select flag_id from dq_flagged_values where is_withheld order by flag_id").fetchone()
+            row = con.execute(
+                "select flag_id from dq_flagged_values where is_withheld and may_be_accepted order by flag_id"
+            ).fetchone()
         when = dt.datetime(2026, 1, 1, 0, 0, n % 60)
         accept_flag(row[0] if row else f"no-such-flag-{n}", "tester", f"checked by phone {n}", path=reviews, when=when)
 

@@ -39,6 +39,12 @@ accepted as (
 
 ),
 
+rules as (
+
+    select * from {{ ref('ref_dq_rules') }}
+
+),
+
 flags as (
 
     select * from indicator_flags
@@ -86,16 +92,21 @@ final as (
         identified.sheet_name,
         identified.source_row,
         identified.is_current_version,
+        rules.reviewer_may_accept as may_be_accepted,
         accepted.flag_id is not null as is_reviewed,
         accepted.reviewed_by,
         accepted.reviewed_at,
         accepted.note as review_note,
-        -- a superseded version never reaches the marts, so there is nothing to withhold
-        identified.is_current_version and accepted.flag_id is null as is_withheld
+        -- a superseded version never reaches the marts, so there is nothing to withhold; an impossible
+        -- figure stays withheld whoever accepts it, until the unit sends a corrected report
+        identified.is_current_version
+        and (accepted.flag_id is null or not rules.reviewer_may_accept) as is_withheld
 
     from identified
     left join accepted
         on identified.flag_id = accepted.flag_id
+    inner join rules
+        on identified.rule_code = rules.rule_code
 
 )
 
