@@ -37,13 +37,19 @@ def town_and_world_registry(world_registry: Path, into: Path) -> Path:
     """One registry folder for ingestion and dbt alike (`DX_REGISTRY_DIR`): the town's, plus the world's units.
 
     The town's registry stays because the catalogue names its offices (indicator owners, the budget
-    sender TX_TCKH) and the budget scope DUCPHO; a synthetic world's units are added beside it,
-    skipping codes and aliases the town registry already has (PORTAL).
+    sender TX_TCKH); a synthetic world's units are added beside it, skipping codes and aliases the
+    town registry already has (PORTAL). The world's own area replaces the town's: a registry names
+    one reporting area (dbt/tests/assert_one_reporting_area.sql).
     """
     into.mkdir(parents=True, exist_ok=True)
+    with (world_registry / "ref_agencies.csv").open(encoding="utf-8", newline="") as f:
+        world_areas = {r["agency_code"] for r in csv.DictReader(f) if r["agency_type"] == "area"}
     for name, key in (("ref_agencies.csv", "agency_code"), ("ref_agency_aliases.csv", "alias")):
         with (settings.DEFAULT_REGISTRY_DIR / name).open(encoding="utf-8", newline="") as f:
             rows = list(csv.DictReader(f))
+        if world_areas:  # the town's area, and the aliases naming it, give way to the world's
+            town_areas = {r["agency_code"] for r in _town_agencies() if r["agency_type"] == "area"}
+            rows = [r for r in rows if r.get("agency_code") not in town_areas]
         known = {r[key] for r in rows}
         with (world_registry / name).open(encoding="utf-8", newline="") as f:
             rows += [r for r in csv.DictReader(f) if r[key] not in known]
@@ -52,6 +58,11 @@ def town_and_world_registry(world_registry: Path, into: Path) -> Path:
             writer.writeheader()
             writer.writerows(rows)
     return into
+
+
+def _town_agencies() -> list[dict]:
+    with (settings.DEFAULT_REGISTRY_DIR / "ref_agencies.csv").open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
 
 
 def run_dbt(registry: Path, warehouse: Path, target: Path, *args: str) -> float:
