@@ -78,6 +78,7 @@ def refresh(raw: Path, warehouse: Path, registry: Path, label: str) -> dict:
         "success": outcome.get("success"),
         "published": bool(outcome.get("published")),
         "why": summary.get("why"),
+        "up_to_date": bool(summary.get("up_to_date")),
         "files": summary.get("files"),
         "steps": summary.get("steps") or {},
         "peak_rss_bytes": sampler.peak_sum,
@@ -89,7 +90,9 @@ def refresh(raw: Path, warehouse: Path, registry: Path, label: str) -> dict:
     }
     steps = json.dumps({k: round(v, 1) for k, v in result["steps"].items()})
     log(f"refresh {label}: {seconds:.1f} s, exit {exit_code}, published {result['published']}, steps {steps}")
-    if not result["published"]:
+    if result["up_to_date"]:
+        log(f"refresh {label}: nothing to rebuild, {result['why']}")
+    elif not result["published"]:
         log(f"refresh {label} did NOT publish: {result['why']}")
     result["_checks"] = summary.get("checks") or {}
     return result
