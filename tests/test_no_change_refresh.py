@@ -210,8 +210,8 @@ CHANGES = {
     "an accepted flag": lambda p: _append(p["reviews"], "f1,someone,2026-01-01T00:00:00,accept,checked\n"),
     "a dbt model edit": lambda p: _append(p["dbt"] / "models" / "marts" / "fct_submissions.sql", "\n-- edited\n"),
     "a dbt seed edit": lambda p: _append(p["dbt"] / "seeds" / "ref_dq_rules.csv", "\n"),
-    "a suite edit": lambda p: (p["suites"] / "dim_agency.json").write_text(
-        (p["suites"] / "dim_agency.json").read_text(encoding="utf-8").replace("{", '{"edited": 1, ', 1),
+    "a suite edit": lambda p: (p["suites"] / "dim_period.json").write_text(
+        (p["suites"] / "dim_period.json").read_text(encoding="utf-8").replace("{", '{"edited": 1, ', 1),
         encoding="utf-8",
     ),
 }
