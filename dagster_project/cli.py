@@ -223,7 +223,7 @@ def _refresh_text(outcome: dict) -> str:
     checks = outcome["checks"]
     if checks is not None:
         lines.append(
-            f"  checks: {checks['expectations_passed']} expectations passed, "
+            f"  checks: {checks['expectations_passed']} checks passed (dbt data tests and GX expectations), "
             f"{len(checks['blocking_failures'])} blocking failed, {checks['flagging_failures']} flagging failed"
             f" (Data Docs: {checks['data_docs']})"
         )
@@ -354,7 +354,7 @@ def _status_text(report: dict, all_sources: bool) -> str:
     lines = [
         f"published {vn_format.timestamp(last['published_at'])} by run {last['publish_id']} "
         f"from {last['raw_files']} raw files, "
-        f"{last['checks_passed']} expectations passed  ({report['published_file']})"
+        f"{last['checks_passed']} checks passed  ({report['published_file']})"
         if last
         else f"{report['published_file']} has no publish_log",
         "files: " + ", ".join(f"{k} {v}" for k, v in report["files_by_state"].items()),

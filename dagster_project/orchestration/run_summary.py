@@ -137,7 +137,8 @@ def build_run_summary(instance: DagsterInstance, run_id: str) -> dict:
     if up_to_date:
         why = up_to_date_why(fingerprint)
     elif published:
-        why = f"all blocking checks passed ({audit.expectations_passed if audit else '?'} expectations held)"
+        held = audit.expectations_passed if audit else "?"
+        why = f"all blocking checks passed ({held} checks held: dbt data tests and GX expectations)"
     elif audit is not None and audit.blocking_failures:
         why = "blocking checks failed: " + "; ".join(audit.blocking_failures)
     elif failures:
