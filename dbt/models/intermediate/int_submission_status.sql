@@ -47,7 +47,10 @@ judged as (
             else 'late'
         end as status,
         -- days past the due day to the first arrival, or to the as-of date while still missing
-        {{ dbt.datediff('due_date', 'coalesce(first_arrival_date, as_of_date)', 'day') }} as days_past_due  -- noqa: LT05
+        -- (a whole number of days as bigint on every adapter: Postgres's datediff gives an integer)
+        cast(
+            {{ dbt.datediff('due_date', 'coalesce(first_arrival_date, as_of_date)', 'day') }} as bigint  -- noqa: LT05
+        ) as days_past_due
 
     from matched
 
