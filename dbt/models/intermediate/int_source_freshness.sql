@@ -9,16 +9,38 @@ submissions as (
 
 ),
 
+-- each owed period's place among the unit's periods of that kind, latest first: among all of them,
+-- and among those received (arg_max in portable SQL)
+ranked as (
+
+    select
+        agency_code,
+        report_kind,
+        period_code,
+        status,
+        row_number() over (
+            partition by agency_code, report_kind
+            order by period_end desc, period_code desc
+        ) as recency_owed,
+        row_number() over (
+            partition by agency_code, report_kind, status = 'missing'
+            order by period_end desc, period_code desc
+        ) as recency_in_status
+
+    from submissions
+
+),
+
 by_source as (
 
     select
         agency_code,
         report_kind,
-        arg_max(period_code, period_end) filter (where status <> 'missing') as latest_received,
-        arg_max(period_code, period_end) as latest_expected,
+        max(period_code) filter (where status <> 'missing' and recency_in_status = 1) as latest_received,
+        max(period_code) filter (where recency_owed = 1) as latest_expected,
         count(*) filter (where status = 'missing') as periods_missing
 
-    from submissions
+    from ranked
     group by agency_code, report_kind
 
 ),
