@@ -79,7 +79,7 @@ test: install browser office analyst-clients $(KERNEL_SPEC) postgres
 	$(VENV)/bin/python -m pytest
 
 ## The fast lane: parsers, unit and model tests that need no generated world and no refresh.
-test-fast: install postgres
+test-fast: install postgres $(KERNEL_SPEC)
 	$(VENV)/bin/python -m pytest -m "not pipeline"
 
 ## Python (ruff) and SQL (sqlfluff: the dbt models with the dbt templater, .sqlfluff; the GX suites'
