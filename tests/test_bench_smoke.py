@@ -59,6 +59,8 @@ def test_quick_bench_writes_every_figure(tmp_path):
     assert r["publish"]["seconds"] > 0 and 0 < r["publish"]["share_of_full_refresh"] < 1
 
     assert r["overhead"]["seconds"] > 0 and r["overhead"]["no_change_refresh"]["files"]["new"] == 0
+    assert r["overhead"]["no_change_refresh"]["up_to_date"] and not r["overhead"]["no_change_refresh"]["published"]
+    assert r["overhead"]["no_change_over_full"] == r["overhead"]["seconds"] / r["overhead"]["full_refresh"]["seconds"]
     assert 100 * 1024**2 < r["memory"]["peak_rss_bytes"] < 64 * 1024**3
     assert r["memory"]["peak_rss_bytes"] >= r["memory"]["peak_single_process_rss_bytes"] > 0
     assert 0 < r["memory"]["peak_pss_bytes"] <= r["memory"]["peak_rss_bytes"]
@@ -85,5 +87,6 @@ def test_quick_bench_writes_every_figure(tmp_path):
         "peak_pss_gib",
         "scaling_slope",
         "daemon_run_vs_cli",
+        "no_change_over_full",
     }
     assert all(g["value"] is not None and g["met"] in (True, False) for g in r["goals"].values())

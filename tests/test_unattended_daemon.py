@@ -107,8 +107,9 @@ def _wait_for(what: str, probe, logs: list[Path], timeout: float = TIMEOUT_S, ev
 def _raw_tree_sensor_tick(port: int) -> dict | None:
     selector = {"repositoryLocationName": LOCATION, "repositoryName": "__repository__", "sensorName": "raw_tree_sensor"}
     sensor = _graphql(port, SENSOR_TICK, {"selector": selector})["sensorOrError"]
-    ticks = (sensor.get("sensorState") or {}).get("ticks") or []
-    return {"sensor": sensor["sensorState"]["status"], **ticks[0]} if ticks else None
+    # a tick still being evaluated is STARTED: wait for the first one that has ended
+    ticks = [t for t in (sensor.get("sensorState") or {}).get("ticks") or [] if t["status"] != "STARTED"]
+    return {"sensor": sensor["sensorState"]["status"], **ticks[-1]} if ticks else None
 
 
 def _sensor_run(port: int) -> dict | None:
