@@ -179,7 +179,8 @@ def _add_segment(
     segs["period_code"].append(period_code)
 
 
-def parsed_file_row(f: ScannedFile, fr: FileResult, digest: str | None) -> store.FileRow:
+def _file_row(f: ScannedFile, digest: str | None, **outcome) -> store.FileRow:
+    """The file's row: what the scan and the hash know, and what reading it (or not) came to."""
     return store.FileRow(
         file_id=file_id_for(f.path),
         path=f.path,
@@ -188,6 +189,14 @@ def parsed_file_row(f: ScannedFile, fr: FileResult, digest: str | None) -> store
         size_bytes=f.size_bytes,
         mtime_ns=f.mtime_ns,
         arrival_date=f.arrival_date,
+        **outcome,
+    )
+
+
+def parsed_file_row(f: ScannedFile, fr: FileResult, digest: str | None) -> store.FileRow:
+    return _file_row(
+        f,
+        digest,
         kind=fr.kind,
         encoding=fr.encoding,
         state=fr.state,
@@ -212,14 +221,9 @@ def outside_file_row(f: ScannedFile) -> store.FileRow:
 def _unparsed_file_row(
     f: ScannedFile, digest: str | None, state: str, reason_code: str | None, duplicate_of: str | None, n_rejects: int
 ) -> store.FileRow:
-    return store.FileRow(
-        file_id=file_id_for(f.path),
-        path=f.path,
-        file_name=file_name(f.path),
-        content_hash=digest,
-        size_bytes=f.size_bytes,
-        mtime_ns=f.mtime_ns,
-        arrival_date=f.arrival_date,
+    return _file_row(
+        f,
+        digest,
         kind=None,
         encoding=None,
         state=state,
