@@ -50,6 +50,23 @@ def reviews_path() -> Path:
     return _path_from_env("DX_REVIEWS_FILE", PROJECT_ROOT / "reviews" / "reviewed_values.csv")
 
 
+def warehouse_url() -> str | None:
+    """The warehouse the refresh builds, checks and publishes into, and `dxw status`/`dxw report` read
+    (`DX_WAREHOUSE_URL`). `postgresql://user@host:port/db` selects a PostgreSQL server (the password from
+    libpq's PGPASSWORD or ~/.pgpass, never from git); unset or empty, the embedded DuckDB files under
+    `warehouse_dir()`. Ingestion's own bookkeeping stays in `build.duckdb` either way."""
+    value = os.environ.get("DX_WAREHOUSE_URL", "").strip()
+    if not value:
+        return None
+    if not value.startswith(("postgresql://", "postgres://")):
+        raise ValueError(f"DX_WAREHOUSE_URL must be a postgresql:// URL or unset, not {value!r}")
+    return value
+
+
+def uses_postgres() -> bool:
+    return warehouse_url() is not None
+
+
 def build_db_path() -> Path:
     return warehouse_dir() / BUILD_DB_NAME
 

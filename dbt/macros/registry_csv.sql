@@ -5,8 +5,8 @@
     registry_csv(file_name, columns) is what a registry model selects from: the file's rows with the
     given column types (a mapping, in the file's column order). DuckDB reads the CSV itself. A server
     warehouse cannot be asked to open a file on the machine that runs dbt: there the loader has copied
-    each registry file (COPY from the client) into schema `registry` as a table of text columns named
-    after the file (tests/postgres/copy_load.py), and the model casts them. -#}
+    each registry file (COPY from the client) into the target schema as a table of text columns named
+    `registry__<file stem>` (dagster_project/warehouse/pg_load.py), and the model casts them. -#}
 {% macro registry_csv(file_name, columns) -%}
     {{ return(adapter.dispatch('registry_csv')(file_name, columns)) }}
 {%- endmacro %}
@@ -35,6 +35,6 @@ read_csv(
     {%- for name, type in columns.items() %}
         cast({{ adapter.quote(name) }} as {{ type }}) as {{ name }}{{ "," if not loop.last }}
     {%- endfor %}
-    from {{ adapter.quote('registry') }}.{{ adapter.quote(file_name.rsplit('.', 1)[0]) }}
+    from {{ adapter.quote(target.schema) }}.{{ adapter.quote('registry__' ~ file_name.rsplit('.', 1)[0]) }}
 ) as registry_rows
 {%- endmacro %}

@@ -15,7 +15,7 @@ import pytest
 
 from dagster_project import settings
 from tests.postgres.conftest import dbt_env
-from tests.postgres.copy_load import copy_registry, copy_sources
+from dagster_project.warehouse.pg_load import copy_registry, copy_sources
 from tests.postgres.cross_engine import duckdb_digest, postgres_digest
 
 pytestmark = pytest.mark.pipeline  # runs dbt

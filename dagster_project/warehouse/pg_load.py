@@ -1,9 +1,11 @@
 """What the refresh writes into the DuckDB build database before dbt runs — the ingestion tables, the reviews
 and the agency registry — copied into a PostgreSQL database with COPY (never row inserts).
 
-The registry goes in as text, one table per CSV file in schema `registry`, named after the file: the
+Everything goes into one schema, the run's build schema (`schema`): the ingestion tables under their own names
+(the dbt sources' schema is the target's), the registry as text, one table per CSV file named
+`registry__<file stem>`: the
 registry models read it there on Postgres (dbt/macros/registry_csv.sql) instead of asking the server to
-open a file on its own disk. For now the tests load it; the refresh's own Postgres load is issue 15's item 2.
+open a file on its own disk.
 """
 
 from __future__ import annotations
@@ -14,11 +16,13 @@ from pathlib import Path
 
 import duckdb
 
+from dagster_project.sql import quote_ident
+
 # the tables dbt reads as sources (dbt/models/staging/_ingest__sources.yml, quality/_reviews__sources.yml) and
 # ingest_sheets, which is published as ingestion wrote it
 SOURCE_TABLES = ("ingest_files", "ingest_sheets", "ingest_reports", "ingest_values", "ingest_rejects", "dq_reviews")
-SOURCE_SCHEMA = "main"
-REGISTRY_SCHEMA = "registry"
+DEFAULT_SCHEMA = "main"
+REGISTRY_PREFIX = "registry__"
 
 _POSTGRES_TYPES = {
     "VARCHAR": "text",
@@ -42,28 +46,28 @@ def postgres_type(duckdb_type: str) -> str:
     return _POSTGRES_TYPES[duckdb_type]
 
 
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def copy_sources(duck: duckdb.DuckDBPyConnection, pg, tables: tuple[str, ...] = SOURCE_TABLES) -> dict[str, int]:
-    """Create each table in schema `main` of the Postgres database with the DuckDB column types and COPY its
+def copy_sources(
+    duck: duckdb.DuckDBPyConnection, pg, tables: tuple[str, ...] = SOURCE_TABLES, schema: str = DEFAULT_SCHEMA
+) -> dict[str, int]:
+    """Create each table in `schema` of the Postgres database with the DuckDB column types and COPY its
     rows in as CSV (DuckDB quotes an empty string, leaves a null empty: COPY reads them back the same)."""
     counts = {}
     with pg.cursor() as cur:
-        cur.execute(f"create schema if not exists {SOURCE_SCHEMA}")
+        cur.execute(f"create schema if not exists {quote_ident(schema)}")
         for table in tables:
             columns = duck.execute(
                 "select column_name, data_type from information_schema.columns"
                 " where table_schema = 'main' and table_name = ? order by ordinal_position",
                 [table],
             ).fetchall()
-            target = f"{SOURCE_SCHEMA}.{_quote(table)}"
+            target = f"{quote_ident(schema)}.{quote_ident(table)}"
             cur.execute(f"drop table if exists {target}")
-            cur.execute(f"create table {target} ({', '.join(f'{_quote(c)} {postgres_type(t)}' for c, t in columns)})")
+            cur.execute(
+                f"create table {target} ({', '.join(f'{quote_ident(c)} {postgres_type(t)}' for c, t in columns)})"
+            )
             with tempfile.TemporaryDirectory() as folder:
                 csv_path = Path(folder) / "rows.csv"
-                duck.execute(f"copy main.{_quote(table)} to '{csv_path}' (format csv, header true)")
+                duck.execute(f"copy main.{quote_ident(table)} to '{csv_path}' (format csv, header true)")
                 with csv_path.open(encoding="utf-8") as rows:
                     cur.copy_expert(f"copy {target} from stdin with (format csv, header true)", rows)
             counts[table] = cur.rowcount
@@ -71,18 +75,18 @@ def copy_sources(duck: duckdb.DuckDBPyConnection, pg, tables: tuple[str, ...] = 
     return counts
 
 
-def copy_registry(registry_dir: Path, pg) -> dict[str, int]:
-    """Each CSV file of the registry folder as a table of text columns in schema `registry`, named after the
-    file (its header gives the columns), filled by COPY from this client: the server reads no file."""
+def copy_registry(registry_dir: Path, pg, schema: str = DEFAULT_SCHEMA) -> dict[str, int]:
+    """Each CSV file of the registry folder as a table of text columns in `schema`, named `registry__<stem>`
+    (its header gives the columns), filled by COPY from this client: the server reads no file."""
     counts = {}
     with pg.cursor() as cur:
-        cur.execute(f"create schema if not exists {REGISTRY_SCHEMA}")
+        cur.execute(f"create schema if not exists {quote_ident(schema)}")
         for path in sorted(registry_dir.glob("*.csv")):
             with path.open(encoding="utf-8", newline="") as rows:
                 header = next(csv.reader(rows))
-                target = f"{REGISTRY_SCHEMA}.{_quote(path.stem)}"
+                target = f"{quote_ident(schema)}.{quote_ident(REGISTRY_PREFIX + path.stem)}"
                 cur.execute(f"drop table if exists {target}")
-                cur.execute(f"create table {target} ({', '.join(f'{_quote(c)} text' for c in header)})")
+                cur.execute(f"create table {target} ({', '.join(f'{quote_ident(c)} text' for c in header)})")
                 rows.seek(0)
                 cur.copy_expert(f"copy {target} from stdin with (format csv, header true)", rows)
                 counts[path.stem] = cur.rowcount

@@ -1,0 +1,49 @@
+"""The PostgreSQL warehouse (`DX_WAREHOUSE_URL`): how to reach it, and the schemas it is laid out in.
+
+Each refresh builds into its own schema `build_<run>`; the audited build's public tables are published
+by renaming schemas in one transaction, so `published` is always one whole version (warehouse/pg_publish.py).
+`dx_ops` holds what outlives a version: the publish log and the unit-login mapping of row-level security.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote, urlsplit
+
+import psycopg2
+
+from dagster_project import settings
+
+PUBLISHED_SCHEMA = "published"
+OPS_SCHEMA = "dx_ops"
+BUILD_PREFIX = "build_"
+
+
+def build_schema(run_id: str) -> str:
+    """The schema one run builds into: `build_` and the run id's letters and digits (a Postgres name is at
+    most 63 bytes)."""
+    return (BUILD_PREFIX + re.sub(r"[^a-z0-9]", "", run_id.lower()))[:63]
+
+
+def connect(url: str | None = None, **overrides):
+    """A psycopg2 connection to the configured warehouse (or `url`); `overrides` replace URL parts (user…)."""
+    url = url or settings.warehouse_url()
+    if url is None:
+        raise RuntimeError("DX_WAREHOUSE_URL is not set: the warehouse is the embedded DuckDB")
+    return psycopg2.connect(url, **overrides)
+
+
+def dbt_env(url: str, schema: str) -> dict[str, str]:
+    """The variables dbt's `postgres` target (dbt/profiles.yml) reads, from the URL and the build schema.
+    The password is left to libpq (PGPASSWORD, ~/.pgpass) unless the URL carries one."""
+    parts = urlsplit(url)
+    env = {
+        "DX_PG_HOST": parts.hostname or "127.0.0.1",
+        "DX_PG_PORT": str(parts.port or 5432),
+        "DX_PG_USER": unquote(parts.username or ""),
+        "DX_PG_DBNAME": unquote(parts.path.lstrip("/")) or "postgres",
+        "DX_PG_SCHEMA": schema,
+    }
+    if parts.password:
+        env["DX_PG_PASSWORD"] = unquote(parts.password)
+    return env
