@@ -6,7 +6,11 @@ newer than the manifest or the manifest was parsed for another warehouse. The se
 dbt's partial parsing working: each run copies `target/partial_parse.msgpack`, and dbt throws it
 away ("profile has changed") when the profile — whose path names `DX_WAREHOUSE_DIR` — differs from
 the one it was parsed with, then parses the whole project again inside every refresh (about 3 s of
-dbt's 5.7 s start-up at nation scale).
+dbt's 5.7 s start-up at nation scale). The target is part of the stamp: switching between the embedded
+DuckDB (`build`) and a PostgreSQL server (`postgres`, when `DX_WAREHOUSE_URL` is set) parses again.
+
+On PostgreSQL every run builds into a schema of its own, which is part of the profile: dbt parses the
+whole project in every run there (docs/postgres.md).
 """
 
 from __future__ import annotations
@@ -22,10 +26,18 @@ from dagster_project.warehouse.fingerprint import DBT_PROJECT_SOURCES
 
 dbt_project = DbtProject(project_dir=settings.DBT_PROJECT_DIR, profiles_dir=settings.DBT_PROJECT_DIR)
 
+DUCKDB_TARGET = "build"
+POSTGRES_TARGET = "postgres"
+
+
+def dbt_target() -> str:
+    """The target of dbt/profiles.yml the refresh builds with: `postgres` when `DX_WAREHOUSE_URL` is set."""
+    return POSTGRES_TARGET if settings.uses_postgres() else DUCKDB_TARGET
+
 
 def _prepared_for() -> dict[str, str]:
-    """What the profile depends on: the warehouse directory its DuckDB path is in."""
-    return {"warehouse": str(settings.warehouse_dir())}
+    """What the profile depends on: its target, and the warehouse directory its DuckDB path is in."""
+    return {"warehouse": str(settings.warehouse_dir()), "target": dbt_target()}
 
 
 def _stamp_path():
@@ -52,11 +64,15 @@ def manifest_is_stale() -> bool:
 
 def prepare_manifest(force: bool = False) -> None:
     """Run `dbt parse` when the manifest is missing, older than the project or parsed for another
-    warehouse, so definitions load and the refresh's dbt run can parse partially."""
+    warehouse or target, so definitions load and the refresh's dbt run can parse partially."""
     with _one_preparer():
         if force or manifest_is_stale():
             settings.export_for_subprocesses()
-            dbt_project.preparer.prepare(dbt_project)
+            # the same project and manifest path, parsed with the target the refresh will run
+            project = DbtProject(
+                project_dir=settings.DBT_PROJECT_DIR, profiles_dir=settings.DBT_PROJECT_DIR, target=dbt_target()
+            )
+            project.preparer.prepare(project)
             _stamp_path().write_text(json.dumps(_prepared_for()), encoding="utf-8")
 
 
