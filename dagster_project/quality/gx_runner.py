@@ -1,9 +1,10 @@
-"""Runs the Great Expectations suites in `expectations/` against tables of a DuckDB connection.
+"""Runs the Great Expectations suites in `expectations/` against the tables of a build: a DuckDB connection,
+or a `PostgresConnection` (warehouse/connection.py) whose search path is the run's build schema.
 
-Each suite is validated on one pandas DataFrame read from DuckDB (GX 1.x returns empty results
-through SQLAlchemy on DuckDB), with an ephemeral, quiet GX context; Data Docs are rebuilt each run.
-A suite that needs more than its table's rows names a query file (`meta.frame_sql_file`, under
-`expectations/sql/`, linted by `make lint`) that returns them.
+Each suite is validated on one pandas DataFrame read through that connection (GX 1.x returns empty
+results through SQLAlchemy on DuckDB), with an ephemeral, quiet GX context; Data Docs are rebuilt each
+run. A suite that needs more than its table's rows names a query file (`meta.frame_sql_file`, under
+`expectations/sql/`, linted by `make lint`, portable to both engines) that returns them.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from typing import Any
 import duckdb
 
 from dagster_project.sql import quote_ident
+from dagster_project.warehouse.connection import READ_ERRORS, PostgresConnection
+
+Connection = duckdb.DuckDBPyConnection | PostgresConnection
 
 BLOCKING = "blocking"
 FLAGGING = "flagging"
@@ -125,12 +129,17 @@ def _read_query(suite_path: Path, relative: str | None) -> str | None:
     return query_path.read_text(encoding="utf-8").strip().removesuffix(";")
 
 
-def run_suites(con: duckdb.DuckDBPyConnection, suites: list[SuiteFile], docs_dir: Path | str) -> list[SuiteResult]:
+def run_suites(con: Connection, suites: list[SuiteFile], docs_dir: Path | str) -> list[SuiteResult]:
     """Validate every suite on its table in `con`, rebuild Data Docs in `docs_dir`, return one result per suite."""
     docs_dir = Path(docs_dir)
     context = _quiet_context(docs_dir)
     datasource = context.data_sources.add_pandas("build")
-    tables = {row[0] for row in con.execute("select table_name from information_schema.tables").fetchall()}
+    tables = {
+        row[0]
+        for row in con.execute(
+            "select table_name from information_schema.tables where table_schema = current_schema()"
+        ).fetchall()
+    }
 
     results = [_run_suite(con, context, datasource, tables, suite) for suite in suites]
     _clear_docs_site(docs_dir)
@@ -145,7 +154,7 @@ def _run_suite(con, context, datasource, tables: set[str], suite: SuiteFile) -> 
         return _missing_tables_result(suite, missing)
     try:
         frame_columns = _frame_columns(con, suite)
-    except duckdb.Error as error:
+    except READ_ERRORS as error:
         return _unreadable_frame_result(suite, error)
     runnable, outcomes = [], {}
     for index, expectation in enumerate(suite.document["expectations"]):
@@ -156,7 +165,7 @@ def _run_suite(con, context, datasource, tables: set[str], suite: SuiteFile) -> 
         runnable.append((index, expectation))
     try:  # a query can bind and still fail when it runs (a scalar subquery finding two rows)
         frame = _read_frame(con, suite, sorted({c for _, exp in runnable for c in _columns_used(exp)}))
-    except duckdb.Error as error:
+    except READ_ERRORS as error:
         return _unreadable_frame_result(suite, error)
     if runnable:
         gx_results = _validate(context, datasource, suite, [exp for _, exp in runnable], frame)
@@ -234,12 +243,12 @@ def _frame_sql(suite: SuiteFile) -> str:
     return suite.frame_sql or f"select * from {quote_ident(suite.table)}"
 
 
-def _frame_columns(con: duckdb.DuckDBPyConnection, suite: SuiteFile) -> set[str]:
+def _frame_columns(con: Connection, suite: SuiteFile) -> set[str]:
     cursor = con.execute(f"select * from (\n{_frame_sql(suite)}\n) as frame limit 0")
     return {description[0] for description in cursor.description}
 
 
-def _read_frame(con: duckdb.DuckDBPyConnection, suite: SuiteFile, columns: list[str]):
+def _read_frame(con: Connection, suite: SuiteFile, columns: list[str]):
     selected = ", ".join(quote_ident(c) for c in columns) if columns else "1 as row_present"
     return con.execute(f"select {selected} from (\n{_frame_sql(suite)}\n) as frame").df()
 
@@ -309,7 +318,7 @@ def _missing_tables_result(suite: SuiteFile, missing: list[str]) -> SuiteResult:
     )
 
 
-def _unreadable_frame_result(suite: SuiteFile, error: duckdb.Error) -> SuiteResult:
+def _unreadable_frame_result(suite: SuiteFile, error: Exception) -> SuiteResult:
     return _suite_not_run(
         suite,
         "frame_readable",

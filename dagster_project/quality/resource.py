@@ -1,16 +1,16 @@
 """The Dagster resource that runs the Great Expectations suites: our own, not `dagster-ge`.
 
-It only knows where the suites and the Data Docs live; the caller lends it a DuckDB connection.
+It only knows where the suites and the Data Docs live; the caller lends it a connection to the build: DuckDB's,
+or a `PostgresConnection` on the run's build schema.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 from dagster import ConfigurableResource
 
-from dagster_project.quality.gx_runner import SuiteResult, data_docs_index, load_suites, run_suites
+from dagster_project.quality.gx_runner import Connection, SuiteResult, data_docs_index, load_suites, run_suites
 
 
 class GreatExpectationsRunner(ConfigurableResource):
@@ -19,7 +19,7 @@ class GreatExpectationsRunner(ConfigurableResource):
     expectations_dir: str
     docs_dir: str
 
-    def run(self, con: duckdb.DuckDBPyConnection) -> list[SuiteResult]:
+    def run(self, con: Connection) -> list[SuiteResult]:
         return run_suites(con, load_suites(self.expectations_dir), self.docs_dir)
 
     @property
