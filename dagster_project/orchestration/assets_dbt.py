@@ -1,16 +1,25 @@
-"""dbt models as Dagster assets, grouped by layer, downstream of the ingestion tables."""
+"""dbt models as Dagster assets, grouped by layer, downstream of the ingestion tables.
 
+On PostgreSQL (`DX_WAREHOUSE_URL`) the step starts by copying what dbt reads — the ingestion tables and the
+reviews from the build database, the registry's files — into the run's own build schema, then builds there.
+"""
+
+import contextlib
+import os
 import shutil
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from dagster import AssetExecutionContext
+from dagster import AssetExecutionContext, AssetObservation, MetadataValue
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+from dagster_duckdb import DuckDBResource
 
+from dagster_project import settings
 from dagster_project.orchestration.assets_ingest import WRITER_POOL
 from dagster_project.orchestration.retries import retry_transient_errors
+from dagster_project.warehouse import pg, pg_load
 from dagster_project.warehouse.dbt import dbt_project
 
 
@@ -39,15 +48,57 @@ class LayeredTranslator(DagsterDbtTranslator):
     dagster_dbt_translator=LayeredTranslator(),
     pool=WRITER_POOL,
 )
-def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
+def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBResource):
     """`dbt build`: staging, intermediate and mart models with their data tests; a failing dbt test is not retried.
 
     dbt's unit tests check the SQL against fixed fixtures, not the data, so they run in `make test`
     (tests/test_dbt_unit_tests.py), not in every refresh: on the town sample they were a third of
     dbt's node time."""
     with retry_transient_errors(context.retry_number):
-        yield from dbt.cli(["build", "--exclude-resource-type", "unit_test"], context=context).stream()
+        if settings.uses_postgres():
+            schema = pg.build_schema(context.run.run_id)
+            yield from _copy_inputs_to_postgres(context, duckdb, schema)
+            env = pg.dbt_env(settings.warehouse_url(), schema)
+        else:
+            env = {}
+        with _environment(env):
+            yield from dbt.cli(["build", "--exclude-resource-type", "unit_test"], context=context).stream()
     prune_run_targets(dbt_project.project_dir / dbt_project.target_path)
+
+
+def _copy_inputs_to_postgres(context: AssetExecutionContext, build_db: DuckDBResource, schema: str):
+    """COPY the source tables and the registry into the run's build schema, before dbt reads them there: one
+    observation per source table says how many rows the server received."""
+    started = time.monotonic()
+    with build_db.get_connection() as duck, contextlib.closing(pg.connect()) as server:
+        counts = pg_load.copy_build_inputs(duck, server, schema, settings.registry_dir())
+    context.log.info(
+        "copied %d tables (%d rows) into the build schema %s in %.1f s",
+        len(counts),
+        sum(counts.values()),
+        schema,
+        time.monotonic() - started,
+    )
+    for table in pg_load.SOURCE_TABLES:
+        yield AssetObservation(
+            asset_key=table, metadata={"postgres_schema": schema, "postgres_rows": MetadataValue.int(counts[table])}
+        )
+
+
+@contextlib.contextmanager
+def _environment(variables: dict[str, str]) -> Iterator[None]:
+    """`variables` set for dbt's subprocess (which inherits this process's environment), then restored. A run
+    executes in a process of its own (orchestration/executor.py), so no other run sees them."""
+    saved = {name: os.environ.get(name) for name in variables}
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 # dagster-dbt gives every run its own target folder (about 3 MB: manifest, logs, compiled SQL); a

@@ -20,6 +20,7 @@ from dagster_duckdb import DuckDBResource
 
 from dagster_project import settings
 from dagster_project.orchestration.assets_ingest import WRITER_POOL
+from dagster_project.orchestration.resources import open_build
 from dagster_project.quality.gx_runner import BLOCKING, ExpectationOutcome, SuiteResult, load_suites
 from dagster_project.quality.resource import GreatExpectationsRunner
 from dagster_project.warehouse.audit import Audit, write_audit
@@ -48,13 +49,14 @@ def quality_check_specs(expectations_dir: Path | None = None) -> list[AssetCheck
 @multi_asset_check(
     name="great_expectations_suites",
     specs=quality_check_specs(),
-    description="Runs the Great Expectations suites of expectations/ on the build database and rebuilds the Data Docs.",
+    description="Runs the Great Expectations suites of expectations/ on the build (the build database, or the run's "
+    "build schema on PostgreSQL) and rebuilds the Data Docs.",
     pool=WRITER_POOL,
 )
 def great_expectations_suites(
     context: AssetCheckExecutionContext, duckdb: DuckDBResource, great_expectations: GreatExpectationsRunner
 ):
-    with duckdb.get_connection() as con:
+    with open_build(duckdb, context.run.run_id) as con:
         results = great_expectations.run(con)
     failures = blocking_failures(results)
     for line in failures:

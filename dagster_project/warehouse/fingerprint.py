@@ -20,6 +20,7 @@ date" without loading them when ingestion has nothing to read (`check_without_in
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import importlib.metadata
@@ -39,6 +40,7 @@ FIGURE_LIBRARIES = (
     "duckdb",
     "dbt-core",
     "dbt-duckdb",
+    "dbt-postgres",
     "great-expectations",
     "pandas",
     "numpy",
@@ -131,7 +133,11 @@ def fingerprint(con: duckdb.DuckDBPyConnection, others: dict[str, str]) -> str:
 
 
 def published_fingerprint(path: Path | None = None) -> str | None:
-    """`input_fingerprint` of the newest publish in the published file; None when there is none."""
+    """`input_fingerprint` of the newest publish: in the published file, or on the server when `DX_WAREHOUSE_URL`
+    names one (and no `path` is given); None when there is none, or the server cannot be reached (the refresh
+    then builds, and its dbt step says why it cannot)."""
+    if path is None and settings.uses_postgres():
+        return _server_fingerprint()
     path = path or settings.published_db_path()
     if not path.exists():
         return None
@@ -141,6 +147,18 @@ def published_fingerprint(path: Path | None = None) -> str | None:
     except duckdb.Error:  # no publish_log, or one written before fingerprints were recorded
         return None
     return row[0] if row else None
+
+
+def _server_fingerprint() -> str | None:
+    import psycopg2
+
+    from dagster_project.warehouse import pg, pg_publish
+
+    try:
+        with contextlib.closing(pg.connect()) as server:
+            return pg_publish.last_input_fingerprint(server)
+    except psycopg2.Error:
+        return None
 
 
 def decide(con: duckdb.DuckDBPyConnection, others: dict[str, str], *, force: bool = False) -> Decision:

@@ -92,3 +92,11 @@ def copy_registry(registry_dir: Path, pg, schema: str = DEFAULT_SCHEMA) -> dict[
                 counts[path.stem] = cur.rowcount
     pg.commit()
     return counts
+
+
+def copy_build_inputs(duck: duckdb.DuckDBPyConnection, pg, schema: str, registry_dir: Path) -> dict[str, int]:
+    """Everything dbt reads, into a run's build schema: the source tables of the DuckDB build database and the
+    registry's CSV files; rows per table created."""
+    counts = copy_sources(duck, pg, schema=schema)
+    counts.update({REGISTRY_PREFIX + stem: n for stem, n in copy_registry(registry_dir, pg, schema).items()})
+    return counts

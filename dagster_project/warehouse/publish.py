@@ -65,6 +65,15 @@ def public_tables(manifest_path: Path) -> list[str]:
     return [*PUBLISHED_INGEST_TABLES, *models]
 
 
+def raw_record(con: duckdb.DuckDBPyConnection) -> tuple[int, str]:
+    """What a publish logs of the raw tree, from the build database's `ingest_files` (on either warehouse):
+    how many files, and the digest of their paths and content hashes."""
+    return con.execute(
+        "select count(*), coalesce(md5(string_agg(path || ':' || coalesce(content_hash, ''), '|' order by path)), '') "
+        "from ingest_files"
+    ).fetchone()
+
+
 def publish_build(
     con: duckdb.DuckDBPyConnection,
     target: Path,
@@ -87,10 +96,7 @@ def publish_build(
     if missing:
         raise RuntimeError(f"cannot publish: the build has no table(s) {', '.join(missing)}")
 
-    raw_files, raw_fingerprint = con.execute(
-        "select count(*), coalesce(md5(string_agg(path || ':' || coalesce(content_hash, ''), '|' order by path)), '') "
-        "from ingest_files"
-    ).fetchone()
+    raw_files, raw_fingerprint = raw_record(con)
     record = PublishRecord(
         publish_id=publish_id,
         published_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
