@@ -1,0 +1,281 @@
+"""Write–audit–publish on the PostgreSQL warehouse: the audited build schema's public tables become the
+schema `published` by renaming schemas in one transaction, and old versions are dropped later, outside it.
+
+Readers during a publish (RELIABILITY.md, "Readers during a publish"). Postgres resolves a schema-qualified
+name against the latest committed catalog, but reads rows with the reader's snapshot. So a statement sees
+whichever version `published` names when the statement starts, and the rename never waits for a reader: a
+statement already running keeps the tables it opened (the old version, whole) to its end. What needs care
+is a transaction that holds one snapshot across statements (REPEATABLE READ, SERIALIZABLE, an open
+cursor): after the rename its next statement would open the new version's tables with its old snapshot,
+and see them empty if the snapshot predates the build (measured in issue 15), or switch from the old
+version to the new one mid-transaction. Hence, inside the swap transaction and before it commits:
+
+- every row of the new version is committed before the swap begins (dbt wrote the tables; the version's
+  `publish_log` copy is written and committed first, in the build schema), so any snapshot taken from
+  then on sees the new version whole;
+- the swap waits, at most `DX_PG_PUBLISH_WAIT_S` seconds (default 300), until no other client session of
+  the database is inside an explicit transaction block holding a snapshot (`pg_stat_activity`:
+  `backend_xmin` set, and not a lone statement in its own transaction, whose `query_start` is its
+  `xact_start`). Such a transaction finishes on the old version; new ones start on it too until the
+  commit. On timeout the publish fails naming each session (pid, user, application, since when),
+  and `published` stays the previous version.
+
+What is guaranteed, then: every statement sees one whole version, old or new, never a mix and never an
+empty table. A transaction that holds a snapshot sees one version throughout, except one whose snapshot
+is first taken in the milliseconds between the last check and the commit: its earlier statements see the
+old version and its later ones the new version, each whole. A statement in its own transaction (how psql
+and BI tools run queries by default) is never waited for, however long; a long statement inside an
+explicit READ COMMITTED block is (the server does not tell us a session's isolation level).
+Reading other users' sessions in `pg_stat_activity` needs the role `pg_read_all_stats` (or superuser);
+without it their `backend_xmin` reads null and the wait cannot see them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import time
+
+from psycopg2 import errors, extensions
+
+from dagster_project.sql import quote_ident
+from dagster_project.warehouse import publish
+from dagster_project.warehouse.pg import BUILD_PREFIX, OPS_SCHEMA, PUBLISHED_SCHEMA
+
+VERSION_PREFIX = "version_"  # the fresh schema a version is assembled in, inside the swap transaction
+RETIRED_PREFIX = "retired_"  # a former `published`, until drop_retired drops it
+# One retired version is kept: the operator's one-step rollback (two renames) if a publish that passed
+# its checks turns out wrong, and it costs one version's storage.
+RETIRED_KEPT = 1
+WAIT_ENV = "DX_PG_PUBLISH_WAIT_S"
+DEFAULT_WAIT_S = 300.0
+POLL_S = 0.1
+# drop_retired gives up on a schema whose tables a reader still holds; the next refresh drops it
+DROP_LOCK_TIMEOUT = "200ms"
+# two publishes on one database take turns (a session-level advisory lock: held across both transactions)
+_PUBLISH_LOCK_KEY = 0x44585F5055424C  # "DX_PUBL"
+
+_COLUMNS = (
+    "publish_id",
+    "published_at",
+    "raw_files",
+    "raw_fingerprint",
+    "tables_published",
+    "checks_passed",
+    "flagging_checks_failed",
+    "input_fingerprint",
+)
+
+
+class PublishBlocked(RuntimeError):
+    """Readers held snapshots longer than the publish may wait; `published` is the previous version."""
+
+
+def wait_limit_s() -> float:
+    return float(os.environ.get(WAIT_ENV, DEFAULT_WAIT_S))
+
+
+def _schema_name(prefix: str, text: str) -> str:
+    return (prefix + "".join(c for c in text.lower() if c.isascii() and c.isalnum()))[:63]
+
+
+def _missing_tables(cur, schema: str, tables: list[str]) -> list[str]:
+    """The tables the build schema lacks as ordinary tables (a view would still depend on the build)."""
+    cur.execute(
+        "select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace "
+        "where n.nspname = %s and c.relkind in ('r', 'p')",
+        [schema],
+    )
+    present = {row[0] for row in cur.fetchall()}
+    return [t for t in tables if t not in present]
+
+
+def _ensure_log(cur) -> None:
+    cur.execute(f"create schema if not exists {quote_ident(OPS_SCHEMA)}")
+    cur.execute("select set_config('search_path', %s, true)", [OPS_SCHEMA])
+    cur.execute(publish.PUBLISH_LOG_DDL)
+    cur.execute("select set_config('search_path', %s, true)", ["pg_catalog"])
+
+
+def _insert_log_row(cur, schema: str, row: list, *, replace: bool = False) -> None:
+    target = f"{quote_ident(schema)}.publish_log"
+    columns = ", ".join(_COLUMNS)
+    update = ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS[1:])
+    conflict = f" on conflict (publish_id) do update set {update}" if replace else ""
+    cur.execute(f"insert into {target} ({columns}) values ({', '.join(['%s'] * len(_COLUMNS))}){conflict}", row)
+
+
+def snapshot_holders(cur) -> list[tuple]:
+    """Other client sessions of this database inside a transaction block that holds a snapshot:
+    (pid, user, application, transaction start, state), oldest first."""
+    cur.execute("select pg_stat_clear_snapshot()")  # pg_stat_activity is otherwise read once per transaction
+    cur.execute(
+        "select pid, usename, application_name, xact_start, state from pg_stat_activity "
+        "where datname = current_database() and pid <> pg_backend_pid() and backend_type = 'client backend' "
+        "and backend_xmin is not null and not (state = 'active' and query_start = xact_start) "
+        "order by xact_start"
+    )
+    return cur.fetchall()
+
+
+def _wait_for_snapshot_holders(cur, limit_s: float) -> None:
+    deadline = time.monotonic() + limit_s
+    while holders := snapshot_holders(cur):
+        if time.monotonic() >= deadline:
+            named = "; ".join(
+                f"pid {pid} (user {user}, application {app or '-'}, {state}, in a transaction since {since:%Y-%m-%d %H:%M:%S%z})"
+                for pid, user, app, since, state in holders
+            )
+            raise PublishBlocked(
+                f"not published: after {limit_s:g} s these sessions still hold a snapshot of the current "
+                f"version, and would see a mix of versions after the swap: {named}. `{PUBLISHED_SCHEMA}` is "
+                f"unchanged; end those transactions (or raise {WAIT_ENV}) and refresh again."
+            )
+        time.sleep(POLL_S)
+
+
+def _require_idle(con) -> None:
+    if con.info.transaction_status != extensions.TRANSACTION_STATUS_IDLE:
+        raise RuntimeError("publishing needs a connection outside a transaction: commit or roll back first")
+
+
+@contextlib.contextmanager
+def _transactions(con):
+    """Explicit transactions on `con` (autocommit off for the duration) under the publish lock."""
+    _require_idle(con)
+    autocommit = con.autocommit
+    con.autocommit = True
+    with con.cursor() as cur:
+        cur.execute("select pg_advisory_lock(%s)", [_PUBLISH_LOCK_KEY])
+    con.autocommit = False
+    try:
+        yield
+    finally:
+        con.rollback()
+        con.autocommit = True
+        with con.cursor() as cur:
+            cur.execute("select pg_advisory_unlock(%s)", [_PUBLISH_LOCK_KEY])
+        con.autocommit = autocommit
+
+
+def publish_schema(
+    raw_pg_con,
+    *,
+    build_schema: str,
+    tables: list[str],
+    publish_id: str,
+    checks_passed: int,
+    flagging_checks_failed: int,
+    input_fingerprint: str | None,
+    raw_files: int,
+    raw_fingerprint: str,
+) -> publish.PublishRecord:
+    """Make the build schema's `tables` the published version, with `publish_log`, in one swap (see the
+    module's docstring for what readers see). Missing tables: a RuntimeError, and nothing changes."""
+    record = publish.PublishRecord(
+        publish_id=publish_id,
+        published_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        raw_files=raw_files,
+        raw_fingerprint=raw_fingerprint,
+        tables=[*tables, "publish_log"],
+        checks_passed=checks_passed,
+        flagging_checks_failed=flagging_checks_failed,
+        input_fingerprint=input_fingerprint,
+    )
+    row = [
+        publish_id,
+        record.published_at,
+        raw_files,
+        raw_fingerprint,
+        len(record.tables),
+        checks_passed,
+        flagging_checks_failed,
+        input_fingerprint,
+    ]
+    build, version = quote_ident(build_schema), quote_ident(_schema_name(VERSION_PREFIX, publish_id))
+    with _transactions(raw_pg_con), raw_pg_con.cursor() as cur:
+        missing = _missing_tables(cur, build_schema, [t for t in tables if t != "publish_log"])
+        if missing:
+            raise RuntimeError(f"cannot publish: the build schema {build_schema} has no table(s) {', '.join(missing)}")
+        # 1. the version's publish_log copy (history and this publish), committed before the swap so that
+        #    every snapshot taken from the swap on sees the new version whole
+        _ensure_log(cur)
+        cur.execute(f"drop table if exists {build}.publish_log")
+        cur.execute(
+            f"create table {build}.publish_log as select * from {quote_ident(OPS_SCHEMA)}.publish_log "
+            "where publish_id <> %s",
+            [publish_id],
+        )
+        _insert_log_row(cur, build_schema, row)
+        raw_pg_con.commit()
+
+        # 2. the swap, one transaction: assemble the version, wait for snapshot holders, rename, log
+        cur.execute(f"create schema {version}")
+        for name in record.tables:
+            cur.execute(f"alter table {build}.{quote_ident(name)} set schema {version}")
+        # engineer C: pg_access.apply_access(cur, new_schema) goes here (grants, row-level security)
+        cur.execute("select 1 from pg_namespace where nspname = %s", [PUBLISHED_SCHEMA])
+        if cur.fetchone() is not None:
+            retired = _schema_name(RETIRED_PREFIX, f"{record.published_at:%Y%m%d%H%M%S%f}")
+            cur.execute(f"alter schema {quote_ident(PUBLISHED_SCHEMA)} rename to {quote_ident(retired)}")
+        cur.execute(f"alter schema {version} rename to {quote_ident(PUBLISHED_SCHEMA)}")
+        _insert_log_row(cur, OPS_SCHEMA, row, replace=True)
+        # last, so that as little time as possible passes between the check and the commit
+        _wait_for_snapshot_holders(cur, wait_limit_s())
+        raw_pg_con.commit()
+    return record
+
+
+def drop_retired(raw_pg_con) -> list[str]:
+    """Drop the retired versions but the newest `RETIRED_KEPT`, and every build schema, each in its own
+    transaction with a short lock timeout: a schema whose tables a reader still holds is skipped (and
+    dropped by a later refresh), so no reader waits and the refresh does not fail. Refreshes of one
+    warehouse take turns (the refresh lock), so a build schema left when a refresh publishes is a
+    finished run's. Returns the schemas dropped."""
+    _require_idle(raw_pg_con)
+    autocommit = raw_pg_con.autocommit
+    raw_pg_con.autocommit = False
+    dropped = []
+    try:
+        with raw_pg_con.cursor() as cur:
+            cur.execute(
+                "select nspname from pg_namespace where starts_with(nspname, %s) order by nspname desc",
+                [RETIRED_PREFIX],
+            )
+            retired = [r[0] for r in cur.fetchall()][RETIRED_KEPT:]
+            cur.execute(
+                "select nspname from pg_namespace where starts_with(nspname, %s) order by nspname", [BUILD_PREFIX]
+            )
+            builds = [r[0] for r in cur.fetchall()]
+            raw_pg_con.commit()
+            for schema in [*retired, *builds]:
+                try:
+                    cur.execute("select set_config('lock_timeout', %s, true)", [DROP_LOCK_TIMEOUT])
+                    cur.execute(f"drop schema if exists {quote_ident(schema)} cascade")
+                    raw_pg_con.commit()
+                    dropped.append(schema)
+                except errors.LockNotAvailable:
+                    raw_pg_con.rollback()
+    finally:
+        raw_pg_con.rollback()
+        raw_pg_con.autocommit = autocommit
+    return dropped
+
+
+def last_input_fingerprint(raw_pg_con) -> str | None:
+    """`input_fingerprint` of the newest publish (dx_ops.publish_log); None when nothing was published."""
+    was_idle = raw_pg_con.info.transaction_status == extensions.TRANSACTION_STATUS_IDLE
+    with raw_pg_con.cursor() as cur:
+        cur.execute("select to_regclass(%s)", [f"{OPS_SCHEMA}.publish_log"])
+        if cur.fetchone()[0] is None:
+            row = None
+        else:
+            cur.execute(
+                f"select input_fingerprint from {quote_ident(OPS_SCHEMA)}.publish_log "
+                "order by published_at desc limit 1"
+            )
+            row = cur.fetchone()
+    if was_idle and not raw_pg_con.autocommit:
+        raw_pg_con.rollback()  # leave no transaction open behind the caller
+    return row[0] if row else None
