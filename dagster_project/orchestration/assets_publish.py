@@ -15,7 +15,7 @@ from dagster_project import settings
 from dagster_project.orchestration.assets_dbt import dbt_models
 from dagster_project.orchestration.assets_ingest import WRITER_POOL, ingest_raw_files
 from dagster_project.orchestration.retries import retry_transient_errors
-from dagster_project.warehouse import fingerprint, pg
+from dagster_project.warehouse import fingerprint, pg, pg_publish
 from dagster_project.warehouse.audit import Audit, AuditMissing, read_audit
 from dagster_project.warehouse.connection import open_published
 from dagster_project.warehouse.dbt import dbt_project
@@ -91,8 +91,6 @@ def _publish_on_postgres(
 ) -> PublishRecord:
     """Publish the run's build schema; what the log records of the inputs comes from the build database, as on
     DuckDB. Dropping retired schemas comes after the swap has committed and is never worth failing a publish."""
-    from dagster_project.warehouse import pg_publish  # the server's side of the publish, only needed there
-
     with build_db.get_connection() as build:
         raw_files, raw_fingerprint = raw_record(build)
         input_fingerprint = fingerprint.recorded(build)

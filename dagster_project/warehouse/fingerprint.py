@@ -4,8 +4,9 @@ A refresh rebuilds the published warehouse from its inputs: the raw tree (as ing
 the agency registry, the reviewers' decisions, the dbt project (models, macros, seeds, tests,
 dbt_project.yml, profiles.yml), the Great Expectations suites, and the code (the parsers' version,
 the package's own source and the versions of the libraries that compute figures). Each publish
-stores the digest of those inputs in `publish_log.input_fingerprint`; a refresh whose inputs give
-the digest of the last publish has nothing to build, and stops after ingestion saying so.
+stores the digest of those inputs in `publish_log.input_fingerprint` (on a PostgreSQL warehouse,
+`dx_ops.publish_log` on the server); a refresh whose inputs give the digest of the last publish has
+nothing to build, and stops after ingestion saying so.
 
 The raw tree enters through the ingestion record (path, content hash and arrival date of every
 file), so a file re-sent with the same bytes, touched, or quarantined again is no change. Its
@@ -150,7 +151,7 @@ def published_fingerprint(path: Path | None = None) -> str | None:
 
 
 def _server_fingerprint() -> str | None:
-    import psycopg2
+    import psycopg2  # imported here: the quick answer on DuckDB loads no Postgres driver
 
     from dagster_project.warehouse import pg, pg_publish
 
