@@ -20,7 +20,7 @@ from dagster_duckdb import DuckDBResource
 
 from dagster_project import settings
 from dagster_project.orchestration.assets_ingest import WRITER_POOL
-from dagster_project.orchestration.resources import open_build
+from dagster_project.orchestration.resources import checked_build
 from dagster_project.quality.gx_runner import BLOCKING, ExpectationOutcome, SuiteResult, load_suites
 from dagster_project.quality.resource import GreatExpectationsRunner
 from dagster_project.warehouse.audit import Audit, write_audit
@@ -56,7 +56,7 @@ def quality_check_specs(expectations_dir: Path | None = None) -> list[AssetCheck
 def great_expectations_suites(
     context: AssetCheckExecutionContext, duckdb: DuckDBResource, great_expectations: GreatExpectationsRunner
 ):
-    with open_build(duckdb, context.run.run_id) as con:
+    with checked_build(duckdb, context.run.run_id) as con:
         results = great_expectations.run(con)
     failures = blocking_failures(results)
     for line in failures:

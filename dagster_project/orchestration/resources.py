@@ -33,14 +33,16 @@ def build_resources() -> dict:
 
 
 @contextlib.contextmanager
-def open_build(build_db: DuckDBResource, run_id: str) -> Iterator[duckdb.DuckDBPyConnection | PostgresConnection]:
-    """Where this run's dbt build is: the build database, or on PostgreSQL the run's own build schema."""
+def checked_build(build_db: DuckDBResource, run_id: str) -> Iterator[duckdb.DuckDBPyConnection | PostgresConnection]:
+    """The build the run's checks read: the build database through the run's own resource, or on PostgreSQL the
+    run's build schema, each query in a transaction of its own (not one snapshot, as a reader of the published
+    warehouse has: no one writes the build schema while its checks run)."""
     if not settings.uses_postgres():
         with build_db.get_connection() as con:
             yield con
         return
     raw = pg.connect()
-    # each query its own transaction: a suite whose query fails must not abort the next suite's reads
+    # a suite whose query fails must not abort the next suite's reads, as it would inside one transaction
     raw.autocommit = True
     try:
         yield PostgresConnection(raw, schema=pg.build_schema(run_id))

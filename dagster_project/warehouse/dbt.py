@@ -72,7 +72,7 @@ def prepare_manifest(force: bool = False) -> None:
             project = DbtProject(
                 project_dir=settings.DBT_PROJECT_DIR, profiles_dir=settings.DBT_PROJECT_DIR, target=dbt_target()
             )
-            project.preparer.prepare(project)
+            dbt_project.preparer.prepare(project)
             _stamp_path().write_text(json.dumps(_prepared_for()), encoding="utf-8")
 
 
