@@ -98,6 +98,18 @@ def _ensure_log(cur) -> None:
     cur.execute("select set_config('search_path', %s, true)", ["pg_catalog"])
 
 
+def _require_stats_reader(cur) -> None:
+    """The wait must see every role's sessions: without pg_read_all_stats, other roles' rows of
+    pg_stat_activity carry no state or transaction start, and an analyst's snapshot would go unseen."""
+    cur.execute("select current_user, pg_has_role('pg_read_all_stats', 'usage')")
+    user, allowed = cur.fetchone()
+    if not allowed:
+        raise RuntimeError(
+            f"cannot publish: the role {user} cannot see other roles' sessions, so it cannot wait for readers "
+            f"to leave the old version; grant it pg_read_all_stats (`grant pg_read_all_stats to {user}`)"
+        )
+
+
 def _insert_log_row(cur, schema: str, row: list, *, replace: bool = False) -> None:
     target = f"{quote_ident(schema)}.publish_log"
     columns = ", ".join(_COLUMNS)
@@ -173,6 +185,7 @@ def publish_schema(
 ) -> publish.PublishRecord:
     """Make the build schema's `tables` the published version, with `publish_log`, in one swap (see the
     module's docstring for what readers see). Missing tables: a RuntimeError, and nothing changes."""
+    tables = [t for t in tables if t != "publish_log"]
     record = publish.PublishRecord(
         publish_id=publish_id,
         published_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
@@ -193,9 +206,11 @@ def publish_schema(
         flagging_checks_failed,
         input_fingerprint,
     ]
-    build, version = quote_ident(build_schema), quote_ident(_schema_name(VERSION_PREFIX, publish_id))
+    new_schema = _schema_name(VERSION_PREFIX, publish_id)
+    build, version = quote_ident(build_schema), quote_ident(new_schema)
     with _transactions(raw_pg_con), raw_pg_con.cursor() as cur:
-        missing = _missing_tables(cur, build_schema, [t for t in tables if t != "publish_log"])
+        _require_stats_reader(cur)
+        missing = _missing_tables(cur, build_schema, tables)
         if missing:
             raise RuntimeError(f"cannot publish: the build schema {build_schema} has no table(s) {', '.join(missing)}")
         # 1. the version's publish_log copy (history and this publish), committed before the swap so that
@@ -214,7 +229,7 @@ def publish_schema(
         cur.execute(f"create schema {version}")
         for name in record.tables:
             cur.execute(f"alter table {build}.{quote_ident(name)} set schema {version}")
-        # engineer C: pg_access.apply_access(cur, new_schema) goes here (grants, row-level security)
+        # COORDINATOR: pg_access.apply_access(cur, new_schema) goes on this line (grants, row-level security)
         cur.execute("select 1 from pg_namespace where nspname = %s", [PUBLISHED_SCHEMA])
         if cur.fetchone() is not None:
             retired = _schema_name(RETIRED_PREFIX, f"{record.published_at:%Y%m%d%H%M%S%f}")

@@ -17,9 +17,19 @@ from dagster_project.warehouse import pg_publish
 TABLES = ["fct_a", "fct_b"]
 
 
-def _connect(db, autocommit=True, application="dx-test"):
+@pytest.fixture
+def refresh_db(pg_database):
+    """A database and its owner, which may read every role's sessions, as the refresh role must."""
+    server, name = pg_database
+    server.psql(f"grant pg_read_all_stats to {name}")
+    return pg_database
+
+
+def _connect(db, autocommit=True, application="dx-test", user=None):
     server, name = db
-    con = psycopg2.connect(host=server.host, port=server.port, user=name, dbname=name, application_name=application)
+    con = psycopg2.connect(
+        host=server.host, port=server.port, user=user or name, dbname=name, application_name=application
+    )
     con.autocommit = autocommit
     return con
 
@@ -76,8 +86,8 @@ def _schemas(con, prefix: str) -> list[str]:
         return [r[0] for r in cur.fetchall()]
 
 
-def test_a_publish_moves_the_build_tables_without_copying_and_keeps_the_publish_log(pg_database):
-    con = _connect(pg_database)
+def test_a_publish_moves_the_build_tables_without_copying_and_keeps_the_publish_log(refresh_db):
+    con = _connect(refresh_db)
     assert pg_publish.last_input_fingerprint(con) is None
     _build(con, "v1", rows=300_000)
     with con.cursor() as cur:
@@ -115,8 +125,8 @@ def test_a_publish_moves_the_build_tables_without_copying_and_keeps_the_publish_
     assert _schemas(con, pg_publish.VERSION_PREFIX) == []
 
 
-def test_a_build_missing_a_table_is_refused_and_nothing_changes(pg_database):
-    con = _connect(pg_database)
+def test_a_build_missing_a_table_is_refused_and_nothing_changes(refresh_db):
+    con = _connect(refresh_db)
     _build(con, "v1")
     _publish(con, "v1")
     _build(con, "v2", tables=["fct_a"])
@@ -132,10 +142,10 @@ def test_a_build_missing_a_table_is_refused_and_nothing_changes(pg_database):
     assert pg_publish.last_input_fingerprint(con) == "fp-v1"
 
 
-def test_readers_see_one_whole_version_in_every_query_during_publishes(pg_database):
+def test_readers_see_one_whole_version_in_every_query_during_publishes(refresh_db):
     """Reader threads query `published` in a loop — statements in their own transaction, and short explicit
     READ COMMITTED and REPEATABLE READ transactions — while 6 builds are published and old ones dropped."""
-    con = _connect(pg_database)
+    con = _connect(refresh_db)
     _build(con, "v0")
     _publish(con, "v0")
     stop = threading.Event()
@@ -144,7 +154,7 @@ def test_readers_see_one_whole_version_in_every_query_during_publishes(pg_databa
     queries, switched = [0], [0]
 
     def read(autocommit: bool, isolation: str | None) -> None:
-        reader = _connect(pg_database, autocommit=autocommit, application="dx-reader")
+        reader = _connect(refresh_db, autocommit=autocommit, application="dx-reader")
         if isolation:
             reader.set_session(isolation_level=isolation, readonly=True)
         versions: set[str] = set()
@@ -191,8 +201,8 @@ def test_readers_see_one_whole_version_in_every_query_during_publishes(pg_databa
     assert "build_v1" in dropped and any(s.startswith(pg_publish.RETIRED_PREFIX) for s in dropped)
 
 
-def test_a_long_statement_in_its_own_transaction_keeps_the_old_version_and_does_not_hold_the_swap(pg_database):
-    con = _connect(pg_database)
+def test_a_long_statement_in_its_own_transaction_keeps_the_old_version_and_does_not_hold_the_swap(refresh_db):
+    con = _connect(refresh_db)
     _build(con, "v1")
     _publish(con, "v1")
     _build(con, "v2")
@@ -200,7 +210,7 @@ def test_a_long_statement_in_its_own_transaction_keeps_the_old_version_and_does_
 
     def long_read():
         # not `with connection`: psycopg2 2.9 opens a transaction block there even in autocommit
-        with contextlib.closing(_connect(pg_database)) as reader, reader.cursor() as cur:
+        with contextlib.closing(_connect(refresh_db)) as reader, reader.cursor() as cur:
             cur.execute(
                 "select (select string_agg(distinct version, ',') from published.fct_a), "
                 "(select count(*) from published.fct_a), pg_sleep(4)"
@@ -222,18 +232,21 @@ def test_a_long_statement_in_its_own_transaction_keeps_the_old_version_and_does_
         assert _version(cur) == "v2"
 
 
-def test_a_repeatable_read_reader_keeps_its_version_and_the_swap_waits_for_it(pg_database, monkeypatch):
+def test_a_repeatable_read_reader_keeps_its_version_and_the_swap_waits_for_it(refresh_db, monkeypatch):
+    """The case issue 15 measured: a REPEATABLE READ snapshot taken before the build existed, here another
+    role's (an analyst's), which would have seen empty tables after the swap."""
     monkeypatch.setenv(pg_publish.WAIT_ENV, "30")
-    con = _connect(pg_database)
+    server, _ = refresh_db
+    con = _connect(refresh_db)
     _build(con, "v1")
     _publish(con, "v1")
-    _build(con, "v2")
-    reader = _connect(pg_database, autocommit=False, application="dx-rr-reader")
+    reader = _connect(refresh_db, autocommit=False, application="dx-rr-reader", user=server.superuser)
     reader.set_session(isolation_level="REPEATABLE READ", readonly=True)
-    publisher = _connect(pg_database)
+    publisher = _connect(refresh_db)
     outcome = {}
     with reader.cursor() as cur:
         assert _version(cur) == "v1"
+        _build(con, "v2")  # committed after the reader's snapshot
         thread = threading.Thread(target=lambda: outcome.setdefault("record", _publish(publisher, "v2")))
         thread.start()
         time.sleep(1.5)
@@ -247,13 +260,24 @@ def test_a_repeatable_read_reader_keeps_its_version_and_the_swap_waits_for_it(pg
     reader.rollback()
 
 
-def test_a_reader_holding_its_snapshot_past_the_wait_fails_the_publish_by_name(pg_database, monkeypatch):
-    monkeypatch.setenv(pg_publish.WAIT_ENV, "1")
+def test_a_refresh_role_that_cannot_see_other_roles_sessions_is_refused(pg_database):
     con = _connect(pg_database)
+    _build(con, "v1")
+    with pytest.raises(RuntimeError, match=r"grant pg_read_all_stats to dx_test_\w+"):
+        _publish(con, "v1")
+    assert _schemas(con, "published") == [] and pg_publish.last_input_fingerprint(con) is None
+    with con.cursor() as cur:
+        cur.execute("select count(*) from build_v1.fct_a")
+        assert cur.fetchone()[0] == 1000
+
+
+def test_a_reader_holding_its_snapshot_past_the_wait_fails_the_publish_by_name(refresh_db, monkeypatch):
+    monkeypatch.setenv(pg_publish.WAIT_ENV, "1")
+    con = _connect(refresh_db)
     _build(con, "v1")
     _publish(con, "v1")
     _build(con, "v2")
-    reader = _connect(pg_database, autocommit=False, application="dx-slow-report")
+    reader = _connect(refresh_db, autocommit=False, application="dx-slow-report")
     reader.set_session(isolation_level="REPEATABLE READ", readonly=True)
     with reader.cursor() as cur:
         assert _version(cur) == "v1"
@@ -273,12 +297,12 @@ def test_a_reader_holding_its_snapshot_past_the_wait_fails_the_publish_by_name(p
     reader.close()
 
 
-def test_drop_retired_skips_a_version_a_reader_still_holds_without_blocking_anyone(pg_database):
-    con = _connect(pg_database)
+def test_drop_retired_skips_a_version_a_reader_still_holds_without_blocking_anyone(refresh_db):
+    con = _connect(refresh_db)
     _build(con, "v1")
     _publish(con, "v1")
     # a READ COMMITTED transaction idle after reading v1: it holds v1's table, but no snapshot
-    holder = _connect(pg_database, autocommit=False, application="dx-idle-reader")
+    holder = _connect(refresh_db, autocommit=False, application="dx-idle-reader")
     with holder.cursor() as cur:
         cur.execute("select count(*) from published.fct_a")
     for label in ("v2", "v3"):
