@@ -40,8 +40,8 @@ import time
 from psycopg2 import errors, extensions
 
 from dagster_project.sql import quote_ident
-from dagster_project.warehouse import publish
 from dagster_project.warehouse.pg import BUILD_PREFIX, OPS_SCHEMA, PUBLISHED_SCHEMA
+from dagster_project.warehouse.publish import PUBLISH_LOG_DDL, PublishRecord
 
 VERSION_PREFIX = "version_"  # the fresh schema a version is assembled in, inside the swap transaction
 RETIRED_PREFIX = "retired_"  # a former `published`, until drop_retired drops it
@@ -56,15 +56,10 @@ DROP_LOCK_TIMEOUT = "200ms"
 # two publishes on one database take turns (a session-level advisory lock: held across both transactions)
 _PUBLISH_LOCK_KEY = 0x44585F5055424C  # "DX_PUBL"
 
-_COLUMNS = (
-    "publish_id",
-    "published_at",
-    "raw_files",
-    "raw_fingerprint",
-    "tables_published",
-    "checks_passed",
-    "flagging_checks_failed",
-    "input_fingerprint",
+# publish.PUBLISH_LOG_DDL's columns, in its order
+_LOG_ROW = (
+    "(publish_id, published_at, raw_files, raw_fingerprint, tables_published, checks_passed, flagging_checks_failed, "
+    "input_fingerprint) values (%s, %s, %s, %s, %s, %s, %s, %s)"
 )
 
 
@@ -92,10 +87,13 @@ def _missing_tables(cur, schema: str, tables: list[str]) -> list[str]:
 
 
 def _ensure_log(cur) -> None:
+    """dx_ops.publish_log, the history that outlives every version, made by publish.py's DDL."""
     cur.execute(f"create schema if not exists {quote_ident(OPS_SCHEMA)}")
+    cur.execute("select current_setting('search_path')")
+    search_path = cur.fetchone()[0]
     cur.execute("select set_config('search_path', %s, true)", [OPS_SCHEMA])
-    cur.execute(publish.PUBLISH_LOG_DDL)
-    cur.execute("select set_config('search_path', %s, true)", ["pg_catalog"])
+    cur.execute(PUBLISH_LOG_DDL)
+    cur.execute("select set_config('search_path', %s, true)", [search_path])
 
 
 def _require_stats_reader(cur) -> None:
@@ -110,12 +108,10 @@ def _require_stats_reader(cur) -> None:
         )
 
 
-def _insert_log_row(cur, schema: str, row: list, *, replace: bool = False) -> None:
-    target = f"{quote_ident(schema)}.publish_log"
-    columns = ", ".join(_COLUMNS)
-    update = ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS[1:])
-    conflict = f" on conflict (publish_id) do update set {update}" if replace else ""
-    cur.execute(f"insert into {target} ({columns}) values ({', '.join(['%s'] * len(_COLUMNS))}){conflict}", row)
+def _insert_log_row(cur, schema: str, row: list) -> None:
+    """This publish's row in `schema`.publish_log, replacing an earlier one of the same id."""
+    cur.execute(f"delete from {quote_ident(schema)}.publish_log where publish_id = %s", [row[0]])
+    cur.execute(f"insert into {quote_ident(schema)}.publish_log {_LOG_ROW}", row)
 
 
 def snapshot_holders(cur) -> list[tuple]:
@@ -182,11 +178,11 @@ def publish_schema(
     input_fingerprint: str | None,
     raw_files: int,
     raw_fingerprint: str,
-) -> publish.PublishRecord:
+) -> PublishRecord:
     """Make the build schema's `tables` the published version, with `publish_log`, in one swap (see the
     module's docstring for what readers see). Missing tables: a RuntimeError, and nothing changes."""
     tables = [t for t in tables if t != "publish_log"]
-    record = publish.PublishRecord(
+    record = PublishRecord(
         publish_id=publish_id,
         published_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
         raw_files=raw_files,
@@ -207,7 +203,6 @@ def publish_schema(
         input_fingerprint,
     ]
     new_schema = _schema_name(VERSION_PREFIX, publish_id)
-    build, version = quote_ident(build_schema), quote_ident(new_schema)
     with _transactions(raw_pg_con), raw_pg_con.cursor() as cur:
         _require_stats_reader(cur)
         missing = _missing_tables(cur, build_schema, tables)
@@ -216,26 +211,27 @@ def publish_schema(
         # 1. the version's publish_log copy (history and this publish), committed before the swap so that
         #    every snapshot taken from the swap on sees the new version whole
         _ensure_log(cur)
-        cur.execute(f"drop table if exists {build}.publish_log")
+        cur.execute(f"drop table if exists {quote_ident(build_schema)}.publish_log")
         cur.execute(
-            f"create table {build}.publish_log as select * from {quote_ident(OPS_SCHEMA)}.publish_log "
-            "where publish_id <> %s",
-            [publish_id],
+            f"create table {quote_ident(build_schema)}.publish_log as "
+            f"select * from {quote_ident(OPS_SCHEMA)}.publish_log"
         )
         _insert_log_row(cur, build_schema, row)
         raw_pg_con.commit()
 
         # 2. the swap, one transaction: assemble the version, wait for snapshot holders, rename, log
-        cur.execute(f"create schema {version}")
+        cur.execute(f"create schema {quote_ident(new_schema)}")
         for name in record.tables:
-            cur.execute(f"alter table {build}.{quote_ident(name)} set schema {version}")
+            cur.execute(
+                f"alter table {quote_ident(build_schema)}.{quote_ident(name)} set schema {quote_ident(new_schema)}"
+            )
         # COORDINATOR: pg_access.apply_access(cur, new_schema) goes on this line (grants, row-level security)
         cur.execute("select 1 from pg_namespace where nspname = %s", [PUBLISHED_SCHEMA])
         if cur.fetchone() is not None:
             retired = _schema_name(RETIRED_PREFIX, f"{record.published_at:%Y%m%d%H%M%S%f}")
             cur.execute(f"alter schema {quote_ident(PUBLISHED_SCHEMA)} rename to {quote_ident(retired)}")
-        cur.execute(f"alter schema {version} rename to {quote_ident(PUBLISHED_SCHEMA)}")
-        _insert_log_row(cur, OPS_SCHEMA, row, replace=True)
+        cur.execute(f"alter schema {quote_ident(new_schema)} rename to {quote_ident(PUBLISHED_SCHEMA)}")
+        _insert_log_row(cur, OPS_SCHEMA, row)
         # last, so that as little time as possible passes between the check and the commit
         _wait_for_snapshot_holders(cur, wait_limit_s())
         raw_pg_con.commit()
