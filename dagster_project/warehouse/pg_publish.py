@@ -127,20 +127,69 @@ def snapshot_holders(cur) -> list[tuple]:
     return cur.fetchall()
 
 
-def _wait_for_snapshot_holders(cur, limit_s: float) -> None:
+def version_holders(cur) -> list[tuple]:
+    """Other sessions holding a lock on a table of the published version (reading it, or waiting to),
+    in the shape of snapshot_holders."""
+    cur.execute("select pg_stat_clear_snapshot()")
+    cur.execute(
+        "select distinct a.pid, a.usename, a.application_name, a.xact_start, a.state "
+        "from pg_locks l join pg_stat_activity a on a.pid = l.pid "
+        "join pg_class c on c.oid = l.relation join pg_namespace n on n.oid = c.relnamespace "
+        "where l.locktype = 'relation' and l.database = (select oid from pg_database where datname = current_database()) "
+        "and n.nspname = %s and a.pid <> pg_backend_pid() order by a.xact_start",
+        [PUBLISHED_SCHEMA],
+    )
+    return cur.fetchall()
+
+
+def _published_tables(cur) -> list[str]:
+    cur.execute(
+        "select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace "
+        "where n.nspname = %s and c.relkind in ('r', 'p') order by c.relname",
+        [PUBLISHED_SCHEMA],
+    )
+    return [row[0] for row in cur.fetchall()]
+
+
+def _lock_published_version(cur) -> bool:
+    """Every table of the published version locked against readers, at once or not at all (never queued
+    behind a reader, so never making readers queue behind the publish)."""
+    cur.execute("savepoint dx_swap")
+    try:
+        for name in _published_tables(cur):
+            cur.execute(
+                f"lock table {quote_ident(PUBLISHED_SCHEMA)}.{quote_ident(name)} in access exclusive mode nowait"
+            )
+    except errors.LockNotAvailable:
+        cur.execute("rollback to savepoint dx_swap")
+        return False
+    cur.execute("release savepoint dx_swap")
+    return True
+
+
+def _wait_for_readers(cur, limit_s: float) -> None:
+    """Return holding every table of the published version, at a moment when no other session holds a
+    snapshot in a transaction block; or raise PublishBlocked after `limit_s` seconds."""
     deadline = time.monotonic() + limit_s
-    while holders := snapshot_holders(cur):
+    while True:
+        holders = snapshot_holders(cur)
+        if not holders:
+            if _lock_published_version(cur):
+                return
+            holders = version_holders(cur)
         if time.monotonic() >= deadline:
-            named = "; ".join(
-                f"pid {pid} (user {user}, application {app or '-'}, {state}, in a transaction since {since:%Y-%m-%d %H:%M:%S%z})"
-                for pid, user, app, since, state in holders
-            )
-            raise PublishBlocked(
-                f"not published: after {limit_s:g} s these sessions still hold a snapshot of the current "
-                f"version, and would see a mix of versions after the swap: {named}. `{PUBLISHED_SCHEMA}` is "
-                f"unchanged; end those transactions (or raise {WAIT_ENV}) and refresh again."
-            )
+            break
         time.sleep(POLL_S)
+    named = "; ".join(
+        f"pid {pid} (user {user}, application {app or '-'}, {state}, in a transaction since "
+        f"{since:%Y-%m-%d %H:%M:%S%z})"
+        for pid, user, app, since, state in holders
+    )
+    raise PublishBlocked(
+        f"not published: after {limit_s:g} s these sessions still read the current version, or hold a snapshot "
+        f"that would see a mix of versions after the swap: {named or 'none left at the last look'}. "
+        f"`{PUBLISHED_SCHEMA}` is unchanged; end those transactions (or raise {WAIT_ENV}) and refresh again."
+    )
 
 
 def _require_idle(con) -> None:
@@ -226,14 +275,13 @@ def publish_schema(
                 f"alter table {quote_ident(build_schema)}.{quote_ident(name)} set schema {quote_ident(new_schema)}"
             )
         # COORDINATOR: pg_access.apply_access(cur, new_schema) goes on this line (grants, row-level security)
+        _insert_log_row(cur, OPS_SCHEMA, row)
+        _wait_for_readers(cur, wait_limit_s())
         cur.execute("select 1 from pg_namespace where nspname = %s", [PUBLISHED_SCHEMA])
         if cur.fetchone() is not None:
             retired = _schema_name(RETIRED_PREFIX, f"{record.published_at:%Y%m%d%H%M%S%f}")
             cur.execute(f"alter schema {quote_ident(PUBLISHED_SCHEMA)} rename to {quote_ident(retired)}")
         cur.execute(f"alter schema {quote_ident(new_schema)} rename to {quote_ident(PUBLISHED_SCHEMA)}")
-        _insert_log_row(cur, OPS_SCHEMA, row)
-        # last, so that as little time as possible passes between the check and the commit
-        _wait_for_snapshot_holders(cur, wait_limit_s())
         raw_pg_con.commit()
     return record
 
