@@ -2,32 +2,32 @@
 schema `published` by renaming schemas in one transaction, and old versions are dropped later, outside it.
 
 Readers during a publish (RELIABILITY.md, "Readers during a publish"). Postgres resolves a schema-qualified
-name against the latest committed catalog, but reads rows with the reader's snapshot. So a statement sees
-whichever version `published` names when the statement starts, and the rename never waits for a reader: a
-statement already running keeps the tables it opened (the old version, whole) to its end. What needs care
-is a transaction that holds one snapshot across statements (REPEATABLE READ, SERIALIZABLE, an open
-cursor): after the rename its next statement would open the new version's tables with its old snapshot,
-and see them empty if the snapshot predates the build (measured in issue 15), or switch from the old
-version to the new one mid-transaction. Hence, inside the swap transaction and before it commits:
+name against the latest committed catalog, one table at a time as it locks it, but reads rows with the
+reader's snapshot. Left alone, a rename would let a statement that straddles the commit take one table of
+the old version and another of the new; and a transaction holding a snapshot across statements (REPEATABLE
+READ, SERIALIZABLE, an open cursor) would open the new version's tables with its old snapshot, empty if
+the snapshot predates the build (issue 15 measured it). So:
 
-- every row of the new version is committed before the swap begins (dbt wrote the tables; the version's
-  `publish_log` copy is written and committed first, in the build schema), so any snapshot taken from
-  then on sees the new version whole;
-- the swap waits, at most `DX_PG_PUBLISH_WAIT_S` seconds (default 300), until no other client session of
-  the database is inside an explicit transaction block holding a snapshot (`pg_stat_activity`:
-  `backend_xmin` set, and not a lone statement in its own transaction, whose `query_start` is its
-  `xact_start`). Such a transaction finishes on the old version; new ones start on it too until the
-  commit. On timeout the publish fails naming each session (pid, user, application, since when),
-  and `published` stays the previous version.
+- every row of the new version is committed before the swap transaction starts (dbt wrote the tables; the
+  version's `publish_log` copy is written and committed first, in the build schema), so every snapshot
+  taken from then on sees the new version whole;
+- before renaming, the swap waits, at most `DX_PG_PUBLISH_WAIT_S` seconds (default 300), for a moment when
+  (a) no other client session of the database is in a transaction block holding a snapshot
+  (`pg_stat_activity`: `backend_xmin` set, and not a lone statement, whose `query_start` is its
+  `xact_start`), and (b) it can lock every table of the published version at once (`access exclusive`,
+  `nowait`: it never queues, so no reader queues behind it). It then renames and commits within
+  milliseconds, holding those locks; a reader arriving then waits for the commit and opens the new version.
+  On timeout the publish fails naming the sessions (pid, user, application, since when), and `published`
+  stays the previous version.
 
-What is guaranteed, then: every statement sees one whole version, old or new, never a mix and never an
-empty table. A transaction that holds a snapshot sees one version throughout, except one whose snapshot
-is first taken in the milliseconds between the last check and the commit: its earlier statements see the
-old version and its later ones the new version, each whole. A statement in its own transaction (how psql
-and BI tools run queries by default) is never waited for, however long; a long statement inside an
-explicit READ COMMITTED block is (the server does not tell us a session's isolation level).
-Reading other users' sessions in `pg_stat_activity` needs the role `pg_read_all_stats` (or superuser);
-without it their `backend_xmin` reads null and the wait cannot see them.
+Guaranteed, then: every statement sees one whole version, never a mix and never an empty table, and every
+transaction that has read `published` or holds a snapshot finishes on the version it began on (a
+transaction's table locks last to its end). The price: the swap waits for statements and transactions
+reading the old version to end, however they run; readers are never blocked beyond the commit itself. A
+transaction left open on `published` holds every publish until it ends or the wait runs out:
+`idle_in_transaction_session_timeout` on the analysts' roles bounds it.
+Reading other roles' sessions in `pg_stat_activity` needs `pg_read_all_stats` (or superuser): without it
+their state reads null and the wait would be blind, so the publish refuses to run.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ RETIRED_PREFIX = "retired_"  # a former `published`, until drop_retired drops it
 RETIRED_KEPT = 1
 WAIT_ENV = "DX_PG_PUBLISH_WAIT_S"
 DEFAULT_WAIT_S = 300.0
-POLL_S = 0.1
+POLL_S = 0.02
 # drop_retired gives up on a schema whose tables a reader still holds; the next refresh drops it
 DROP_LOCK_TIMEOUT = "200ms"
 # two publishes on one database take turns (a session-level advisory lock: held across both transactions)
