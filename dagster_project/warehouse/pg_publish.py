@@ -127,9 +127,9 @@ def snapshot_holders(cur) -> list[tuple]:
     return cur.fetchall()
 
 
-def version_holders(cur) -> list[tuple]:
-    """Other sessions holding a lock on a table of the published version (reading it, or waiting to),
-    in the shape of snapshot_holders."""
+def version_holders(cur, schema: str = PUBLISHED_SCHEMA) -> list[tuple]:
+    """Other sessions holding a lock on a table of `schema` (reading it, or waiting to), in the shape of
+    snapshot_holders."""
     cur.execute("select pg_stat_clear_snapshot()")
     cur.execute(
         "select distinct a.pid, a.usename, a.application_name, a.xact_start, a.state "
@@ -137,7 +137,7 @@ def version_holders(cur) -> list[tuple]:
         "join pg_class c on c.oid = l.relation join pg_namespace n on n.oid = c.relnamespace "
         "where l.locktype = 'relation' and l.database = (select oid from pg_database where datname = current_database()) "
         "and n.nspname = %s and a.pid <> pg_backend_pid() order by a.xact_start",
-        [PUBLISHED_SCHEMA],
+        [schema],
     )
     return cur.fetchall()
 
@@ -180,16 +180,42 @@ def _wait_for_readers(cur, limit_s: float) -> None:
         if time.monotonic() >= deadline:
             break
         time.sleep(POLL_S)
-    named = "; ".join(
-        f"pid {pid} (user {user}, application {app or '-'}, {state}, in a transaction since "
-        f"{since:%Y-%m-%d %H:%M:%S%z})"
-        for pid, user, app, since, state in holders
-    )
     raise PublishBlocked(
         f"not published: after {limit_s:g} s these sessions still read the current version, or hold a snapshot "
-        f"that would see a mix of versions after the swap: {named or 'none left at the last look'}. "
-        f"`{PUBLISHED_SCHEMA}` is unchanged; end those transactions (or raise {WAIT_ENV}) and refresh again."
+        f"that would see a mix of versions after the swap: {_named(holders)}. `{PUBLISHED_SCHEMA}` is "
+        f"unchanged; end those transactions (or raise {WAIT_ENV}) and refresh again."
     )
+
+
+def _named(sessions: list[tuple]) -> str:
+    return (
+        "; ".join(
+            f"pid {pid} (user {user}, application {app or '-'}, {state}, in a transaction since "
+            f"{since.strftime('%Y-%m-%d %H:%M:%S%z') if since else '?'})"
+            for pid, user, app, since, state in sessions
+        )
+        or "none left at the last look"
+    )
+
+
+def _move_tables(cur, tables: list[str], build_schema: str, new_schema: str, limit_s: float) -> None:
+    """The build's tables into the version's schema; a session holding one (the build's own business)
+    gets as long as the readers' wait."""
+    cur.execute("select set_config('lock_timeout', %s, true)", [f"{int(limit_s * 1000)}ms"])
+    cur.execute("savepoint dx_move")
+    try:
+        for name in tables:
+            cur.execute(
+                f"alter table {quote_ident(build_schema)}.{quote_ident(name)} set schema {quote_ident(new_schema)}"
+            )
+    except errors.LockNotAvailable:
+        cur.execute("rollback to savepoint dx_move")
+        holders = _named(version_holders(cur, build_schema))
+        raise PublishBlocked(
+            f"not published: after {limit_s:g} s these sessions still hold tables of the build schema "
+            f"{build_schema}: {holders}. `{PUBLISHED_SCHEMA}` is unchanged."
+        ) from None
+    cur.execute("select set_config('lock_timeout', %s, true)", ["0"])
 
 
 def _require_idle(con) -> None:
@@ -268,12 +294,9 @@ def publish_schema(
         _insert_log_row(cur, build_schema, row)
         raw_pg_con.commit()
 
-        # 2. the swap, one transaction: assemble the version, wait for snapshot holders, rename, log
+        # 2. the swap, one transaction: assemble the version, log it, wait for the readers, rename
         cur.execute(f"create schema {quote_ident(new_schema)}")
-        for name in record.tables:
-            cur.execute(
-                f"alter table {quote_ident(build_schema)}.{quote_ident(name)} set schema {quote_ident(new_schema)}"
-            )
+        _move_tables(cur, record.tables, build_schema, new_schema, wait_limit_s())
         # COORDINATOR: pg_access.apply_access(cur, new_schema) goes on this line (grants, row-level security)
         _insert_log_row(cur, OPS_SCHEMA, row)
         _wait_for_readers(cur, wait_limit_s())

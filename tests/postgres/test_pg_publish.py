@@ -286,6 +286,25 @@ def test_a_repeatable_read_reader_keeps_its_version_and_the_swap_waits_for_it(re
     reader.rollback()
 
 
+def test_a_session_holding_a_table_of_the_build_fails_the_publish_by_name(refresh_db, monkeypatch):
+    monkeypatch.setenv(pg_publish.WAIT_ENV, "1")
+    con = _connect(refresh_db)
+    _build(con, "v1")
+    _publish(con, "v1")
+    _build(con, "v2")
+    holder = _connect(refresh_db, autocommit=False, application="dx-audit-left-open")
+    with holder.cursor() as cur:
+        cur.execute("select count(*) from build_v2.fct_b")
+    with pytest.raises(pg_publish.PublishBlocked, match=r"build schema build_v2: pid \d+ .*dx-audit-left-open"):
+        _publish(con, "v2")
+    with con.cursor() as cur:
+        assert _version(cur) == "v1"
+    holder.close()
+    _publish(con, "v2")
+    with con.cursor() as cur:
+        assert _version(cur) == "v2"
+
+
 def test_a_refresh_role_that_cannot_see_other_roles_sessions_is_refused(pg_database):
     con = _connect(pg_database)
     _build(con, "v1")
