@@ -1,7 +1,7 @@
 """Write–audit–publish on PostgreSQL (dagster_project/warehouse/pg_publish.py): the build schema's tables become
-`published` in one swap, without a copy; readers see one whole version throughout; a REPEATABLE READ reader
-finishes on its version before the swap commits (or the publish fails naming it); old versions are dropped
-later without waiting on readers."""
+`published` in one swap, without a copy; every query sees one whole version and every transaction finishes on
+the version it began on, the swap waiting for them (never making them wait) or failing by name; old versions
+are dropped later without waiting on readers."""
 
 from __future__ import annotations
 
