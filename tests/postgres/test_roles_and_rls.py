@@ -281,6 +281,19 @@ def test_the_refresh_role_sees_the_snapshot_an_analysts_transaction_holds(world)
         assert "published.dim_agency" in query
 
 
+def test_add_unit_login_run_again_maps_the_login_to_its_new_agency(world):
+    login = f"{world.dbname}_moved"
+    first, second = sorted(a["agency_code"] for a in world.agencies if a["agency_type"] == "commune")[:2]
+    for code in (first, second):
+        done = run_script(world.server, world.dbname, ADD_UNIT_LOGIN_SQL, login=login, agency_code=code)
+        assert done.returncode == 0, done.stderr
+    allowed = visible_codes(second, world.agencies)
+    with world.connect(login) as con:
+        assert rows(con, "fct_submissions") == collections.Counter(
+            {row: n for row, n in world.full["fct_submissions"].items() if dict(row)["agency_code"] in allowed}
+        )
+
+
 def test_a_unit_login_for_an_unknown_agency_code_is_refused(world):
     login = f"{world.dbname}_nobody"
     done = run_script(world.server, world.dbname, ADD_UNIT_LOGIN_SQL, login=login, agency_code="NO_SUCH_UNIT")
