@@ -73,7 +73,8 @@ def visible_codes_sql(schema: str) -> str:
 
 
 def _check_roles(cur) -> None:
-    roles = [pg.REFRESH_ROLE, pg.ANALYST_ROLE, pg.UNIT_ROLE]
+    """The roles granted to and the login mapping exist; the refresh role is whoever runs the publish."""
+    roles = [pg.ANALYST_ROLE, pg.UNIT_ROLE]
     cur.execute("select rolname from pg_roles where rolname = any(%s)", [roles])
     missing = sorted(set(roles) - {row[0] for row in cur.fetchall()})
     cur.execute("select to_regclass(%s)", [f"{quote_ident(pg.OPS_SCHEMA)}.{quote_ident(pg.UNIT_LOGINS_TABLE)}"])

@@ -40,6 +40,7 @@ import time
 from psycopg2 import errors, extensions
 
 from dagster_project.sql import quote_ident
+from dagster_project.warehouse import pg_access
 from dagster_project.warehouse.pg import BUILD_PREFIX, OPS_SCHEMA, PUBLISHED_SCHEMA
 from dagster_project.warehouse.publish import PUBLISH_LOG_DDL, PublishRecord
 
@@ -297,7 +298,7 @@ def publish_schema(
         # 2. the swap, one transaction: assemble the version, log it, wait for the readers, rename
         cur.execute(f"create schema {quote_ident(new_schema)}")
         _move_tables(cur, record.tables, build_schema, new_schema, wait_limit_s())
-        # COORDINATOR: pg_access.apply_access(cur, new_schema) goes on this line (grants, row-level security)
+        pg_access.apply_access(cur, new_schema)  # grants and row-level security travel with the schema's rename
         _insert_log_row(cur, OPS_SCHEMA, row)
         _wait_for_readers(cur, wait_limit_s())
         cur.execute("select 1 from pg_namespace where nspname = %s", [PUBLISHED_SCHEMA])

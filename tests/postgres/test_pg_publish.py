@@ -12,16 +12,20 @@ import time
 import psycopg2
 import pytest
 
+from dagster_project import settings
 from dagster_project.warehouse import pg_publish
 
 TABLES = ["fct_a", "fct_b"]
+ROLES_SQL = settings.PROJECT_ROOT / "deploy" / "postgres" / "roles.sql"
 
 
 @pytest.fixture
 def refresh_db(pg_database):
-    """A database and its owner, which may read every role's sessions, as the refresh role must."""
+    """A database set up by deploy/postgres/roles.sql with its owner as the refresh role: it may read every
+    role's sessions, as the refresh role must, and the publish's grants find their roles."""
     server, name = pg_database
-    server.psql(f"grant pg_read_all_stats to {name}")
+    done = server.run_script(name, ROLES_SQL, refresh_role=name)
+    assert done.returncode == 0, done.stderr
     return pg_database
 
 

@@ -8,9 +8,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import os
-import subprocess
 from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
 import psycopg2
@@ -27,20 +25,11 @@ from dagster_project.warehouse.pg_access import (
     apply_access,
 )
 from dagster_project.warehouse.pg_load import copy_sources
-from tests.pg_server import Server, bin_dir
+from tests.pg_server import Server
 
 DEPLOY = settings.PROJECT_ROOT / "deploy" / "postgres"
 ROLES_SQL = DEPLOY / "roles.sql"
 ADD_UNIT_LOGIN_SQL = DEPLOY / "add_unit_login.sql"
-
-
-def run_script(server: Server, dbname: str, script: Path, **variables: str) -> subprocess.CompletedProcess:
-    """A deploy script through psql as an operator runs it: as the superuser, `-v name=value` per variable."""
-    command = [str(bin_dir() / "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", server.host, "-p", str(server.port)]
-    command += ["-U", server.superuser, "-d", dbname, "-f", str(script)]
-    for name, value in variables.items():
-        command += ["-v", f"{name}={value}"]
-    return subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
 
 
 @contextlib.contextmanager
@@ -114,7 +103,7 @@ def world(request, published_sample, pg_server) -> World:
     # what a database made before PostgreSQL 15 (or upgraded from one) lets everyone do
     pg_server.psql("grant create on schema public to public", dbname=dbname)
     for _ in range(2):
-        done = run_script(pg_server, dbname, ROLES_SQL)
+        done = pg_server.run_script(dbname, ROLES_SQL)
         assert done.returncode == 0, done.stderr
     with duckdb.connect(str(warehouse / "dx.duckdb"), read_only=True) as duck:
         tables = [
@@ -129,7 +118,7 @@ def world(request, published_sample, pg_server) -> World:
     unit_logins = {}
     for agency in agencies:
         login = f"{dbname}_{agency['agency_code'].lower()}"
-        done = run_script(pg_server, dbname, ADD_UNIT_LOGIN_SQL, login=login, agency_code=agency["agency_code"])
+        done = pg_server.run_script(dbname, ADD_UNIT_LOGIN_SQL, login=login, agency_code=agency["agency_code"])
         assert done.returncode == 0, done.stderr
         unit_logins[login] = agency["agency_code"]
     analyst = f"{dbname}_analyst"
@@ -285,7 +274,7 @@ def test_add_unit_login_run_again_maps_the_login_to_its_new_agency(world):
     login = f"{world.dbname}_moved"
     first, second = sorted(a["agency_code"] for a in world.agencies if a["agency_type"] == "commune")[:2]
     for code in (first, second):
-        done = run_script(world.server, world.dbname, ADD_UNIT_LOGIN_SQL, login=login, agency_code=code)
+        done = world.server.run_script(world.dbname, ADD_UNIT_LOGIN_SQL, login=login, agency_code=code)
         assert done.returncode == 0, done.stderr
     allowed = visible_codes(second, world.agencies)
     with world.connect(login) as con:
@@ -296,7 +285,7 @@ def test_add_unit_login_run_again_maps_the_login_to_its_new_agency(world):
 
 def test_a_unit_login_for_an_unknown_agency_code_is_refused(world):
     login = f"{world.dbname}_nobody"
-    done = run_script(world.server, world.dbname, ADD_UNIT_LOGIN_SQL, login=login, agency_code="NO_SUCH_UNIT")
+    done = world.server.run_script(world.dbname, ADD_UNIT_LOGIN_SQL, login=login, agency_code="NO_SUCH_UNIT")
     assert done.returncode != 0
     assert "NO_SUCH_UNIT is not in published.dim_agency" in done.stderr
     assert world.server.psql(f"select count(*) from pg_roles where rolname = '{login}'", dbname=world.dbname) == "0"
