@@ -80,6 +80,15 @@ _REPORTING_PERIODS = """
     group by v.period_type
 """
 
+# the same as a CTE `reporting` with each period's code: a read-only transaction on the server makes no temp table
+_REPORTING_CTE = f"""
+    with reporting as (
+        select r.period_type, p.period_code, r.period_end
+        from ({_REPORTING_PERIODS}) as r
+        inner join dim_period as p on p.period_type = r.period_type and p.period_end = r.period_end
+    )
+"""
+
 _ROW_COLUMNS = """
     s.agency_code, s.indicator_code, i.pillar, i.name_vi as indicator_vi, i.name_en as indicator_en,
     a.name_vi as agency_vi, a.agency_type, i.scorecard_period_type as period_type,
@@ -113,16 +122,8 @@ def load_scorecard(source: Connection | Path | None = None) -> ScorecardData:
             "select indicator_code, pillar, name_vi, name_en, scorecard_period_type from dim_indicator "
             "order by pillar, indicator_code"
         ).df()
-        # the reporting period per period type, as a CTE: a read-only transaction on the server makes no temp table
-        reporting = f"""
-            with reporting as (
-                select r.period_type, p.period_code, r.period_end
-                from ({_REPORTING_PERIODS}) as r
-                inner join dim_period as p on p.period_type = r.period_type and p.period_end = r.period_end
-            )
-        """
         periods = dict(
-            con.execute(f"{reporting} select period_type, period_code from reporting", [area_code]).fetchall()
+            con.execute(f"{_REPORTING_CTE} select period_type, period_code from reporting", [area_code]).fetchall()
         )
         # the rows every report lists: the area and each unit existing today, per indicator
         joins = """
@@ -133,7 +134,7 @@ def load_scorecard(source: Connection | Path | None = None) -> ScorecardData:
         """
         scorecard = con.execute(
             f"""
-            {reporting}
+            {_REPORTING_CTE}
             select {_ROW_COLUMNS}, r.period_code
             {joins}
             left join fct_indicator_values as v
@@ -145,7 +146,7 @@ def load_scorecard(source: Connection | Path | None = None) -> ScorecardData:
         ).df()
         in_progress = con.execute(
             f"""
-            {reporting}
+            {_REPORTING_CTE}
             select {_ROW_COLUMNS}, v.period_code
             {joins}
             inner join fct_indicator_values as v

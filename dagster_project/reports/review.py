@@ -109,11 +109,11 @@ def load_review(source: Connection | Path | None, year: int, agency: str | None 
         chosen = existed if agency is None else agencies[agencies["agency_code"] == agency]
         codes = list(chosen["agency_code"])
         # the chosen units as one placeholder each: `in (…)` reads the same on DuckDB and Postgres
-        chosen_codes = ", ".join("?" for _ in codes) or "null"
+        unit_placeholders = ", ".join("?" for _ in codes) or "null"
         indicators = con.execute(
             f"""
             with chosen as (
-                select agency_code, indicator_level from dim_agency where agency_code in ({chosen_codes})
+                select agency_code, indicator_level from dim_agency where agency_code in ({unit_placeholders})
             ),
             applicable as (
                 select c.agency_code, c.indicator_level, i.indicator_code, i.pillar, i.name_vi
