@@ -22,7 +22,8 @@ EXIT_CODES = """\b
 Exit codes:
   0  success
   1  the run failed (a step failed or blocking checks failed; dx.duckdb keeps the previous publish)
-  2  usage error, or nothing to work on (no raw tree, no published warehouse, unknown period or flag)
+  2  usage error, or nothing to work on (no raw tree, no published warehouse or its server unreachable,
+     unknown period or flag)
 """
 
 
@@ -320,14 +321,19 @@ def _forget_files_of_period(period: str) -> list[str]:
     return [path for _, path in rows]
 
 
-# -- status, report, accept: read the published file ------------------------------------------
+# -- status, report, feedback, review, accept: read the published warehouse (dx.duckdb or the server) ------
 
 
-def _published_or_exit() -> Path:
-    path = settings.published_db_path()
-    if not path.exists():
-        _fail(f"no published warehouse at {path}: run `dxw refresh` first")
-    return path
+@contextlib.contextmanager
+def _reading_published():
+    """Exit 2 with the reason when the published warehouse cannot be read: nothing published yet, or the
+    server of DX_WAREHOUSE_URL unreachable (one line naming it, no traceback)."""
+    from dagster_project.warehouse.connection import WarehouseUnavailable
+
+    try:
+        yield
+    except WarehouseUnavailable as exc:
+        _fail(str(exc))
 
 
 @main.command(epilog=EXIT_CODES)
@@ -335,11 +341,11 @@ def _published_or_exit() -> Path:
 @click.option("--all-sources", is_flag=True, help="List every unit and kind, not only the stale ones.")
 def status(as_json: bool, all_sources: bool) -> None:
     """Where the published warehouse stands: last publish, stale sources, quarantined files, withheld figures."""
+    from dagster_project.warehouse.connection import open_published, published_location
     from dagster_project.warehouse.status import warehouse_status
 
-    path = _published_or_exit()
-    with duckdb.connect(str(path), read_only=True) as con:
-        report = {"published_file": str(path), **warehouse_status(con)}
+    with _reading_published(), open_published() as con:
+        report = {"published_file": published_location(), **warehouse_status(con)}
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2, default=str))
         return
@@ -389,10 +395,11 @@ def _status_text(report: dict, all_sources: bool) -> str:
 @main.command(epilog=EXIT_CODES)
 @click.option("--json", "as_json", is_flag=True, help="Print the report paths as JSON.")
 def report(as_json: bool) -> None:
-    """Regenerate the HTML scorecard and the Excel workbook from the published file into <warehouse>/reports/."""
+    """Regenerate the HTML scorecard and the Excel workbook from the published warehouse into <warehouse>/reports/."""
     from dagster_project.reports import build_reports
 
-    reports = build_reports(_published_or_exit())
+    with _reading_published():
+        reports = build_reports()
     paths = {"html": str(reports.html), "workbook": str(reports.workbook)}
     if as_json:
         click.echo(json.dumps(paths, ensure_ascii=False, indent=2))
@@ -405,15 +412,15 @@ def report(as_json: bool) -> None:
 @click.option("--period", help="Only reports, files and flags of this period (2025, 2025-H1, 2025-Q3, 2025-07).")
 @click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
 def feedback(agency: str | None, period: str | None, as_json: bool) -> None:
-    """Write each unit's feedback (phiếu phản hồi) from the published file: one HTML page and one Excel
+    """Write each unit's feedback (phiếu phản hồi) from the published warehouse: one HTML page and one Excel
     sheet per unit in <warehouse>/reports/feedback/ (a period's in feedback/<period>/): files received,
     refused files and rows with file, sheet and row, figures awaiting confirmation, reports owed."""
     from dagster_project.reports import FEEDBACK_DIR
     from dagster_project.reports.feedback import UnknownAgency, build_feedback
 
-    published = _published_or_exit()
     try:
-        run = build_feedback(published, settings.reports_dir() / FEEDBACK_DIR, agency=agency, period=period)
+        with _reading_published():
+            run = build_feedback(None, settings.reports_dir() / FEEDBACK_DIR, agency=agency, period=period)
     except (UnknownAgency, ValueError) as exc:
         _fail(str(exc))
     result = {"out_dir": str(run.out_dir), "units": run.units, "written": run.written}
@@ -430,15 +437,15 @@ def feedback(agency: str | None, period: str | None, as_json: bool) -> None:
 @click.option("--agency", help="Only this unit (an agency_code of dim_agency); default the area and every unit.")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), help="Where to write the .docx.")
 def review(year: int, agency: str | None, out_path: Path | None) -> None:
-    """Write the yearly review draft (báo cáo sơ kết) as an editable .docx from the published file:
+    """Write the yearly review draft (báo cáo sơ kết) as an editable .docx from the published warehouse:
     each indicator against the year's and the 2025/2030 targets, the budget share against its floor,
     the submissions record and the withheld figures, with marked places for the office's prose."""
     from dagster_project.reports.review import UnknownAgency, write_review
 
-    published = _published_or_exit()
     path = out_path or settings.reports_dir() / (f"so_ket_{year}" + (f"_{agency}" if agency else "") + ".docx")
     try:
-        written = write_review(published, path, year=year, agency=agency)
+        with _reading_published():
+            written = write_review(None, path, year=year, agency=agency)
     except (UnknownAgency, ValueError) as exc:
         _fail(str(exc))
     click.echo(f"yearly review {year}: {written}")
@@ -452,10 +459,15 @@ def accept(flag_id: str, reviewed_by: str, note: str) -> None:
     """Accept a flagged figure (a flag_id from dq_flagged_values); it counts again after the next refresh.
     An impossible figure (a part above its whole, a negative count) cannot be accepted: the unit resends."""
     from dagster_project.quality.reviews import accept_flag
+    from dagster_project.warehouse.connection import (
+        PublishedMissing,
+        WarehouseUnavailable,
+        open_published,
+        published_location,
+    )
 
-    path = settings.published_db_path()
-    if path.exists():
-        with duckdb.connect(str(path), read_only=True) as con:
+    try:
+        with open_published() as con:
             withheld = con.execute(
                 "select agency_code, figure, period_code, value, rule_code from mart_withheld_figures where flag_id = ?",
                 [flag_id],
@@ -463,8 +475,15 @@ def accept(flag_id: str, reviewed_by: str, note: str) -> None:
             flag = con.execute(
                 "select rule_code, may_be_accepted from dq_flagged_values where flag_id = ?", [flag_id]
             ).fetchone()
+    except PublishedMissing:
+        pass  # nothing published yet to look the flag up in: the review is recorded for the first refresh
+    except WarehouseUnavailable as exc:
+        _fail(str(exc))
+    else:
         if flag is None:
-            _fail(f"no flagged figure {flag_id!r} in {path}: see `select flag_id from dq_flagged_values`")
+            _fail(
+                f"no flagged figure {flag_id!r} in {published_location()}: see `select flag_id from dq_flagged_values`"
+            )
         if not flag[1]:
             _fail(
                 f"flag {flag_id} ({flag[0]}) marks an impossible figure: no review can make it right, only a "

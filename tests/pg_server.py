@@ -69,6 +69,14 @@ class Server:
         command += ["-h", self.host, "-p", str(self.port), "-U", user or self.superuser, "-d", dbname, "-c", sql]
         return subprocess.run(command, capture_output=True, text=True, check=True, timeout=60).stdout.strip()
 
+    def run_script(self, dbname: str, script: Path, **variables: str) -> subprocess.CompletedProcess:
+        """A psql script (deploy/postgres/*.sql) as an operator runs it: as the superuser, `-v name=value` each."""
+        command = [str(bin_dir() / "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", self.host, "-p", str(self.port)]
+        command += ["-U", self.superuser, "-d", dbname, "-f", str(script)]
+        for name, value in variables.items():
+            command += ["-v", f"{name}={value}"]
+        return subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+
 
 def _server_user() -> pwd.struct_passwd | None:
     """None when not root (the server runs as this user), else the system user made for it."""

@@ -36,12 +36,22 @@ ALLOWED_INTERPOLATIONS = {
     "quote_ident(build_catalog)": "the build database's catalog name, quoted",
     "_frame_sql(suite)": "SQL from our expectations/ suites (repository config), or a quoted table",
     "selected": "column names from our expectations/ suites, each quoted",
-    "_REPORTING_PERIODS": "reports/data.py's constant query of the reporting periods",
     "_ROW_COLUMNS": "reports/data.py's constant column list",
     "joins": "reports/data.py's constant join clause",
+    "_REPORTING_CTE": "reports/data.py's constant CTE of the reporting periods",
+    "unit_placeholders": "reports/review.py's `?` placeholders, one per chosen unit",
 }
 # plan_context: executor.py hands Dagster's executor its plan (`Executor.execute(plan_context, plan)`), not SQL
-ALLOWED_SQL_VARIABLES = {"ddl", "PUBLISH_LOG_DDL", "_CREATE_REVIEWS", "sql", "PREVIEW_SQL[table]", "plan_context"}
+# _placeholders(sql): connection.py turns its caller's `?` into psycopg2's `%s`, nothing else
+ALLOWED_SQL_VARIABLES = {
+    "ddl",
+    "PUBLISH_LOG_DDL",
+    "_CREATE_REVIEWS",
+    "sql",
+    "PREVIEW_SQL[table]",
+    "plan_context",
+    "_placeholders(sql)",
+}
 
 
 def _sql_calls():

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import duckdb
 from dagster import (
     DagsterInstance,
     DagsterRunStatus,
@@ -28,6 +27,13 @@ from dagster_project.orchestration.jobs import REFRESH_JOB
 from dagster_project.orchestration.refresh_log import append_run_summary, up_to_date_why
 from dagster_project.orchestration.sensors import sensor_interval
 from dagster_project.warehouse.audit import AuditMissing, read_audit
+from dagster_project.warehouse.connection import (
+    READ_ERRORS,
+    WarehouseUnavailable,
+    open_build,
+    open_published,
+    published_location,
+)
 from dagster_project.warehouse.status import withheld_figures
 
 PUBLISH_ASSET = "published_warehouse"
@@ -108,14 +114,13 @@ def _check_outcomes(instance: DagsterInstance, run_id: str) -> dict[str, dict]:
     return found
 
 
-def _flagged_counts(published: bool) -> dict | None:
-    """Flagged and withheld figures of this run's build: from the published file when it was published,
-    else from the build database if no other process holds it."""
-    path = settings.published_db_path() if published else settings.build_db_path()
+def _flagged_counts(published: bool, run_id: str) -> dict | None:
+    """Flagged and withheld figures of this run's build: from the published warehouse when it was published,
+    else from the run's build (build.duckdb if no other process holds it, or its build schema on the server)."""
     try:
-        with duckdb.connect(str(path), read_only=True) as con:
+        with open_published() if published else open_build(run_id) as con:
             counts = withheld_figures(con, examples=0)
-    except duckdb.Error:
+    except (*READ_ERRORS, WarehouseUnavailable):
         return None
     return {"flagged": counts["flagged"], "withheld": counts["withheld"]}
 
@@ -161,12 +166,12 @@ def build_run_summary(instance: DagsterInstance, run_id: str) -> dict:
             "parsed": ingest.parsed if ingest else None,
             "quarantined": ingest.states.get("quarantined", 0) if ingest else None,
         },
-        "figures": _flagged_counts(published or up_to_date),
+        "figures": _flagged_counts(published or up_to_date, run_id),
         "published": published,
         "up_to_date": up_to_date,
         "input_fingerprint": fingerprint,
         "why": why,
-        "published_file": str(settings.published_db_path()) if published else None,
+        "published_file": published_location() if published else None,
         "failures": failures,
         "steps": _step_seconds(instance, run_id),
         "checks": _check_outcomes(instance, run_id),

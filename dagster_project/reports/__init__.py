@@ -1,4 +1,4 @@
-"""The leaders' reports, made from the published file only: an HTML scorecard with charts and an
+"""The leaders' reports, made from the published warehouse only: an HTML scorecard with charts and an
 Excel workbook in the shape officials use. Both are regenerated after every publish."""
 
 from __future__ import annotations
@@ -9,8 +9,9 @@ from pathlib import Path
 from dagster_project import settings
 from dagster_project.reports.data import load_scorecard
 from dagster_project.reports.excel import write_workbook
-from dagster_project.reports.feedback import build_feedback
+from dagster_project.reports.feedback import load_feedback, write_feedback
 from dagster_project.reports.html import write_html
+from dagster_project.warehouse.connection import open_published
 
 HTML_NAME = "scorecard.html"
 XLSX_NAME = "bao_cao_chuyen_doi_so.xlsx"
@@ -24,14 +25,15 @@ class Reports:
 
 
 def build_reports(published: Path | None = None, out_dir: Path | None = None) -> Reports:
-    """Read the published warehouse read-only and (re)write both reports; returns their paths."""
-    published = published or settings.published_db_path()
+    """Read the published warehouse read-only — the configured one, or the DuckDB file `published` — and
+    (re)write both reports and the feedback pages; returns the reports' paths. One connection reads all of
+    them, so they show one version even while a publish happens on the server."""
     out_dir = out_dir or settings.reports_dir()
-    if not published.exists():
-        raise FileNotFoundError(f"no published warehouse at {published}: run `dxw refresh` first")
-    data = load_scorecard(published)
+    with open_published(published) as con:
+        data = load_scorecard(con)
+        feedback = load_feedback(con)
     out_dir.mkdir(parents=True, exist_ok=True)
     reports = Reports(html=write_html(data, out_dir / HTML_NAME), workbook=write_workbook(data, out_dir / XLSX_NAME))
     # each unit's feedback page, written again only where the unit's figures changed (feedback.py)
-    build_feedback(published, out_dir / FEEDBACK_DIR, only_changed=True)
+    write_feedback(feedback, out_dir / FEEDBACK_DIR, only_changed=True)
     return reports

@@ -1,4 +1,4 @@
-"""What the reports show, read once from the published file (read-only) into data frames.
+"""What the reports show, read once from the published warehouse (read-only) into data frames.
 
 No rule is recomputed here: status, comparators, floors, completeness and projections come from
 the marts. The reports lead with the latest COMPLETE period of each indicator's scorecard period
@@ -11,10 +11,10 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
 from dagster_project.reports import vn_format
+from dagster_project.warehouse.connection import Connection, reading_published
 
 PILLARS = {
     "digital_government": ("Chính quyền số", "Digital government"),
@@ -80,6 +80,15 @@ _REPORTING_PERIODS = """
     group by v.period_type
 """
 
+# the same as a CTE `reporting` with each period's code: a read-only transaction on the server makes no temp table
+_REPORTING_CTE = f"""
+    with reporting as (
+        select r.period_type, p.period_code, r.period_end
+        from ({_REPORTING_PERIODS}) as r
+        inner join dim_period as p on p.period_type = r.period_type and p.period_end = r.period_end
+    )
+"""
+
 _ROW_COLUMNS = """
     s.agency_code, s.indicator_code, i.pillar, i.name_vi as indicator_vi, i.name_en as indicator_en,
     a.name_vi as agency_vi, a.agency_type, i.scorecard_period_type as period_type,
@@ -89,7 +98,7 @@ _ROW_COLUMNS = """
 """
 
 
-def reporting_area(con: duckdb.DuckDBPyConnection) -> tuple[str, str]:
+def reporting_area(con: Connection) -> tuple[str, str]:
     """(agency_code, name_vi) of the reporting area: the registry marks it with agency_type 'area'."""
     areas = con.execute("select agency_code, name_vi from dim_agency where agency_type = 'area'").fetchall()
     if len(areas) != 1:
@@ -97,8 +106,10 @@ def reporting_area(con: duckdb.DuckDBPyConnection) -> tuple[str, str]:
     return areas[0]
 
 
-def load_scorecard(published: Path) -> ScorecardData:
-    with duckdb.connect(str(published), read_only=True) as con:
+def load_scorecard(source: Connection | Path | None = None) -> ScorecardData:
+    """Everything the scorecard and the workbook show, from the published warehouse (a connection to it, the
+    DuckDB file `source`, or the configured one)."""
+    with reading_published(source) as con:
         area_code, area_name_vi = reporting_area(con)
         publish_id, published_at = con.execute(
             "select publish_id, cast(published_at as varchar) from publish_log order by published_at desc limit 1"
@@ -111,13 +122,9 @@ def load_scorecard(published: Path) -> ScorecardData:
             "select indicator_code, pillar, name_vi, name_en, scorecard_period_type from dim_indicator "
             "order by pillar, indicator_code"
         ).df()
-        con.execute(
-            f"create temp table reporting as select r.period_type, p.period_code, r.period_end "
-            f"from ({_REPORTING_PERIODS}) as r inner join dim_period as p "
-            f"on p.period_type = r.period_type and p.period_end = r.period_end",
-            [area_code],
+        periods = dict(
+            con.execute(f"{_REPORTING_CTE} select period_type, period_code from reporting", [area_code]).fetchall()
         )
-        periods = dict(con.execute("select period_type, period_code from reporting").fetchall())
         # the rows every report lists: the area and each unit existing today, per indicator
         joins = """
             from mart_scorecard as s
@@ -127,16 +134,19 @@ def load_scorecard(published: Path) -> ScorecardData:
         """
         scorecard = con.execute(
             f"""
+            {_REPORTING_CTE}
             select {_ROW_COLUMNS}, r.period_code
             {joins}
             left join fct_indicator_values as v
                 on v.agency_code = s.agency_code and v.indicator_code = s.indicator_code
                 and v.period_code = r.period_code
             order by i.pillar, s.indicator_code, s.agency_code
-            """
+            """,
+            [area_code],
         ).df()
         in_progress = con.execute(
             f"""
+            {_REPORTING_CTE}
             select {_ROW_COLUMNS}, v.period_code
             {joins}
             inner join fct_indicator_values as v
@@ -144,7 +154,7 @@ def load_scorecard(published: Path) -> ScorecardData:
                 and v.period_type = r.period_type and v.period_end > r.period_end
             order by v.period_code, i.pillar, s.indicator_code, s.agency_code <> ?, s.agency_code
             """,
-            [area_code],
+            [area_code, area_code],
         ).df()
         budget = con.execute(
             "select fiscal_year, basis, dx_spending_vnd, regular_spending_vnd, share_pct, floor_pct, comparator, "
@@ -156,7 +166,7 @@ def load_scorecard(published: Path) -> ScorecardData:
             select agency_code, agency_name_vi as agency_vi, figure, figure_name_vi as figure_vi, period_code,
                    value, rule_code, reason_vi, reason_en, raw_path, sheet_name, source_row
             from mart_withheld_figures
-            order by period_code desc, agency_code, figure
+            order by period_code desc, agency_code, figure, rule_code, flag_id
             """
         ).df()
         reorganised = con.execute(

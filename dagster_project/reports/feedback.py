@@ -1,6 +1,6 @@
 """Phiếu phản hồi: for each unit, one page its clerk can act on — what arrived from the unit, what was
 refused and why (file, sheet, row), which figures wait for confirmation, which reports are owed, late
-or missing — as an HTML page (phones first) and a one-sheet Excel file, read from the published file.
+or missing — as an HTML page (phones first) and a one-sheet Excel file, read from the published warehouse.
 
 Everything is read in a handful of queries for all units at once and split in Python, so a nation of
 units costs one pass; after a publish only the units whose content changed are written again
@@ -16,13 +16,13 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import xlsxwriter
 
 from dagster_project.ingest.parsing.registry import Agency, AgencyRegistry
 from dagster_project.reports import vn_format as vf
 from dagster_project.reports.letterhead import MOTTO, NATIONAL_NAME, letterhead
+from dagster_project.warehouse.connection import Connection, reading_published
 
 FINGERPRINTS = ".fingerprints.json"
 INDEX_NAME = "index.html"
@@ -100,11 +100,11 @@ def _by(frame: pd.DataFrame, key: str) -> dict[str, list]:
 
 
 def _day(value: object) -> dt.date | None:
-    """A calendar day from what DuckDB hands pandas (Timestamp, date or NaT)."""
+    """A calendar day from what a frame holds (Timestamp, date or NaT)."""
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
 
 
-def _period_bounds(con: duckdb.DuckDBPyConnection, period: str | None) -> tuple[dt.date, dt.date] | None:
+def _period_bounds(con: Connection, period: str | None) -> tuple[dt.date, dt.date] | None:
     if period is None:
         return None
     found = con.execute("select period_start, period_end from dim_period where period_code = ?", [period]).fetchone()
@@ -126,9 +126,12 @@ def _sender_from_file_name(registry: AgencyRegistry, file_name: str, arrival: dt
     return resolution.candidates[0] if len(resolution.candidates) == 1 else None
 
 
-def load_feedback(published: Path, agency: str | None = None, period: str | None = None) -> FeedbackData:
-    """Every unit's feedback (or `agency`'s), for every period or the reports and files of `period`."""
-    with duckdb.connect(str(published), read_only=True) as con:
+def load_feedback(
+    source: Connection | Path | None = None, agency: str | None = None, period: str | None = None
+) -> FeedbackData:
+    """Every unit's feedback (or `agency`'s), for every period or the reports and files of `period`, from the
+    published warehouse (a connection to it, the DuckDB file `source`, or the configured one)."""
+    with reading_published(source) as con:
         publish_id, published_at = con.execute(
             "select publish_id, cast(published_at as varchar) from publish_log order by published_at desc limit 1"
         ).fetchone()
@@ -158,7 +161,7 @@ def load_feedback(published: Path, agency: str | None = None, period: str | None
         ).df()
         rejects = con.execute(
             "select file_id, path, sheet, row_number, reason_code, message_vi, message_en, found "
-            "from ingest_rejects order by path, sheet nulls first, row_number nulls first"
+            "from ingest_rejects order by path, sheet nulls first, row_number nulls first, reason_code, message_en"
         ).df()
         flags = con.execute(
             """
@@ -169,7 +172,7 @@ def load_feedback(published: Path, agency: str | None = None, period: str | None
             left join dim_indicator as i on i.indicator_code = f.indicator_code
             left join dim_period as p on p.period_code = f.period_code
             where f.is_withheld
-            order by f.period_code desc, figure
+            order by f.period_code desc, figure, f.rule_code, f.flag_id
             """
         ).df()
         submissions = con.execute(
@@ -209,7 +212,7 @@ def load_feedback(published: Path, agency: str | None = None, period: str | None
     files = (
         files.drop(columns=["period_code", "period_start", "period_end"])
         .drop_duplicates()
-        .sort_values(["arrival_date", "file_name"], ascending=[False, True])
+        .sort_values(["arrival_date", "file_name", "path"], ascending=[False, True, True])
     )
 
     names = agencies.set_index("agency_code")["name_vi"]
@@ -787,13 +790,14 @@ def write_feedback(data: FeedbackData, out_dir: Path, only_changed: bool = False
 
 
 def build_feedback(
-    published: Path,
+    published: Path | None,
     out_dir: Path,
     agency: str | None = None,
     period: str | None = None,
     only_changed: bool = False,
 ) -> FeedbackRun:
-    """Read the published file read-only and write the feedback pages (a period's into `out_dir/<period>/`)."""
+    """Read the published warehouse (or the DuckDB file `published`) read-only and write the feedback pages
+    (a period's into `out_dir/<period>/`)."""
     data = load_feedback(published, agency=agency, period=period)
     target = out_dir / period if period else out_dir
     return write_feedback(data, target, only_changed=only_changed, index=agency is None)

@@ -1,7 +1,7 @@
 """The yearly review draft (báo cáo sơ kết): an editable .docx in the layout of a Vietnamese
 administrative report, with the year's figures in tables and marked places for the office's prose.
 
-Figures come from the published file only: indicator values against the year's, the 2025 and the 2030
+Figures come from the published warehouse only: indicator values against the year's, the 2025 and the 2030
 targets (`fct_indicator_values`, `dim_indicator_target`), the budget share against its floor
 (`fct_budget_share`), the submissions record (`fct_submissions`) and the withheld figures
 (`dq_flagged_values`). Page and type follow Decree 30/2020/NĐ-CP: A4, Times New Roman 13, margins
@@ -14,7 +14,6 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -27,6 +26,7 @@ from docx.shared import Mm, Pt
 from dagster_project.reports import vn_format as vf
 from dagster_project.reports.feedback import KINDS
 from dagster_project.reports.letterhead import MOTTO, NATIONAL_NAME, TOWN_ISSUER, letterhead
+from dagster_project.warehouse.connection import Connection, reading_published
 
 FONT = "Times New Roman"
 BODY_PT = 13
@@ -81,8 +81,10 @@ def _unit(row) -> Unit:
     )
 
 
-def load_review(published: Path, year: int, agency: str | None = None) -> ReviewData:
-    with duckdb.connect(str(published), read_only=True) as con:
+def load_review(source: Connection | Path | None, year: int, agency: str | None = None) -> ReviewData:
+    """The year's figures of the area and its units (or `agency`'s), from the published warehouse (a connection
+    to it, the DuckDB file `source`, or the configured one)."""
+    with reading_published(source) as con:
         bounds = con.execute(
             "select period_start, period_end from dim_period where period_code = ?", [str(year)]
         ).fetchone()
@@ -106,10 +108,12 @@ def load_review(published: Path, year: int, agency: str | None = None) -> Review
         ]
         chosen = existed if agency is None else agencies[agencies["agency_code"] == agency]
         codes = list(chosen["agency_code"])
+        # the chosen units as one placeholder each: `in (…)` reads the same on DuckDB and Postgres
+        unit_placeholders = ", ".join("?" for _ in codes) or "null"
         indicators = con.execute(
-            """
+            f"""
             with chosen as (
-                select agency_code, indicator_level from dim_agency where list_contains(?, agency_code)
+                select agency_code, indicator_level from dim_agency where agency_code in ({unit_placeholders})
             ),
             applicable as (
                 select c.agency_code, c.indicator_level, i.indicator_code, i.pillar, i.name_vi
@@ -134,7 +138,7 @@ def load_review(published: Path, year: int, agency: str | None = None) -> Review
                 and t30.year = 2030
             order by a.agency_code, a.pillar, a.indicator_code
             """,
-            [codes, str(year), year],
+            [*codes, str(year), year],
         ).df()
         budget = con.execute(
             "select * from fct_budget_share where fiscal_year = ? order by scope_code, basis desc", [year]
@@ -156,7 +160,7 @@ def load_review(published: Path, year: int, agency: str | None = None) -> Review
             inner join dim_period as p on p.period_code = f.period_code
             left join dim_indicator as i on i.indicator_code = f.indicator_code
             where f.is_withheld and p.period_start >= ? and p.period_end <= ?
-            order by f.agency_code, f.period_code, figure
+            order by f.agency_code, f.period_code, figure, f.rule_code, f.flag_id
             """,
             list(bounds),
         ).df()
@@ -538,8 +542,9 @@ def _signature(doc) -> None:
     _fixed_widths(table, [75, TEXT_WIDTH_MM - 75])
 
 
-def write_review(published: Path, path: Path, year: int, agency: str | None = None) -> Path:
-    """Read the published file read-only and write the review draft to `path`."""
+def write_review(published: Path | None, path: Path, year: int, agency: str | None = None) -> Path:
+    """Read the published warehouse (or the DuckDB file `published`) read-only and write the review draft to
+    `path`."""
     document = render_review(load_review(published, year, agency))
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp.docx")

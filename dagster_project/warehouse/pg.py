@@ -18,6 +18,14 @@ PUBLISHED_SCHEMA = "published"
 OPS_SCHEMA = "dx_ops"
 BUILD_PREFIX = "build_"
 
+# The roles of deploy/postgres/roles.sql (its defaults are these names): the refresh, the only writer, owning
+# the schemas; analysts reading all of `published`; unit logins reading their own rows (warehouse/pg_access.py)
+REFRESH_ROLE = "dx_refresh"
+ANALYST_ROLE = "dx_analyst"
+UNIT_ROLE = "dx_unit"
+# dx_ops table mapping each unit login to its agency code
+UNIT_LOGINS_TABLE = "unit_logins"
+
 
 def build_schema(run_id: str) -> str:
     """The schema one run builds into: `build_` and the run id's letters and digits (a Postgres name is at

@@ -1,5 +1,5 @@
-"""Where the warehouse stands, as plain queries on either database (build or published):
-last publish, freshness of every source, quarantined files, withheld figures.
+"""Where the warehouse stands, as plain queries on any of its databases (the build or the published one, on
+DuckDB or the PostgreSQL server): last publish, freshness of every source, quarantined files, withheld figures.
 
 `dxw status`, the publish asset's metadata and the run summary all read these, so the three
 always tell the same story.
@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-import duckdb
-
 from dagster_project.reports import vn_format
+from dagster_project.warehouse.connection import Connection
 
 EXAMPLES = 5
 
 
-def _records(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
+def _records(con: Connection, sql: str, params: list | None = None) -> list[dict]:
     cursor = con.execute(sql, params or [])
     names = [d[0] for d in cursor.description]
     return [
@@ -25,15 +24,16 @@ def _records(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = Non
     ]
 
 
-def has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+def has_table(con: Connection, table: str) -> bool:
     return bool(
         con.execute(
-            "select count(*) from information_schema.tables where table_schema = 'main' and table_name = ?", [table]
+            "select count(*) from information_schema.tables where table_schema = current_schema() and table_name = ?",
+            [table],
         ).fetchone()[0]
     )
 
 
-def last_publish(con: duckdb.DuckDBPyConnection) -> dict | None:
+def last_publish(con: Connection) -> dict | None:
     """The newest row of `publish_log`: when, by which run, from how many files, after how many checks."""
     if not has_table(con, "publish_log"):
         return None
@@ -45,17 +45,17 @@ def last_publish(con: duckdb.DuckDBPyConnection) -> dict | None:
     return rows[0] if rows else None
 
 
-def files_by_state(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+def files_by_state(con: Connection) -> dict[str, int]:
     return dict(con.execute("select state, count(*) from ingest_files group by 1 order by 1").fetchall())
 
 
-def rejects_by_reason(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+def rejects_by_reason(con: Connection) -> dict[str, int]:
     return dict(
         con.execute("select reason_code, count(*) from ingest_rejects group by 1 order by 2 desc, 1").fetchall()
     )
 
 
-def latest_period_by_unit(con: duckdb.DuckDBPyConnection) -> list[dict]:
+def latest_period_by_unit(con: Connection) -> list[dict]:
     """The latest period received per unit and kind of report, from the current report versions."""
     return _records(
         con,
@@ -64,7 +64,7 @@ def latest_period_by_unit(con: duckdb.DuckDBPyConnection) -> list[dict]:
     )
 
 
-def source_freshness(con: duckdb.DuckDBPyConnection) -> list[dict]:
+def source_freshness(con: Connection) -> list[dict]:
     """Per unit and kind owed: the latest period received, the latest period owed, and whether it is
     stale — as the published `mart_source_freshness` computes it (the one home of staleness)."""
     return _records(
@@ -74,7 +74,7 @@ def source_freshness(con: duckdb.DuckDBPyConnection) -> list[dict]:
     )
 
 
-def quarantined_files(con: duckdb.DuckDBPyConnection, examples: int = EXAMPLES) -> dict:
+def quarantined_files(con: Connection, examples: int = EXAMPLES) -> dict:
     count = con.execute("select count(*) from ingest_files where state = 'quarantined'").fetchone()[0]
     sample = _records(
         con,
@@ -85,7 +85,7 @@ def quarantined_files(con: duckdb.DuckDBPyConnection, examples: int = EXAMPLES) 
     return {"count": count, "examples": sample}
 
 
-def withheld_figures(con: duckdb.DuckDBPyConnection, examples: int = EXAMPLES) -> dict:
+def withheld_figures(con: Connection, examples: int = EXAMPLES) -> dict:
     """Flagged figures no reviewer has accepted yet (`mart_withheld_figures`): they are kept out of
     attainment until one does."""
     flagged = con.execute("select count(*) from dq_flagged_values").fetchone()[0]
@@ -99,7 +99,7 @@ def withheld_figures(con: duckdb.DuckDBPyConnection, examples: int = EXAMPLES) -
     return {"flagged": flagged, "withheld": withheld, "examples": sample}
 
 
-def warehouse_status(con: duckdb.DuckDBPyConnection) -> dict:
+def warehouse_status(con: Connection) -> dict:
     """Everything `dxw status` reports, from one connection."""
     freshness = source_freshness(con)
     return {

@@ -14,8 +14,8 @@ import duckdb
 import pytest
 
 from dagster_project import settings
-from tests.postgres.conftest import dbt_env
 from dagster_project.warehouse.pg_load import copy_registry, copy_sources
+from tests.postgres.conftest import dbt_env
 from tests.postgres.cross_engine import duckdb_digest, postgres_digest
 
 pytestmark = pytest.mark.pipeline  # runs dbt
