@@ -17,7 +17,7 @@ from dagster_project.orchestration.assets_ingest import WRITER_POOL, ingest_raw_
 from dagster_project.orchestration.retries import retry_transient_errors
 from dagster_project.warehouse import fingerprint, pg, pg_publish
 from dagster_project.warehouse.audit import Audit, AuditMissing, read_audit
-from dagster_project.warehouse.connection import open_published
+from dagster_project.warehouse.connection import open_published, published_location
 from dagster_project.warehouse.dbt import dbt_project
 from dagster_project.warehouse.publish import PublishRecord, public_tables, publish_build, raw_record
 from dagster_project.warehouse.status import markdown_table, source_freshness, withheld_figures
@@ -122,15 +122,10 @@ def _published_facts(con) -> tuple[dict[str, int], list[dict], dict]:
 
 
 def _published_name() -> str:
-    if settings.uses_postgres():
-        return f"the schema {pg.PUBLISHED_SCHEMA} of {pg.display_url(settings.warehouse_url())}"
-    return settings.published_db_path().name
+    return published_location() if settings.uses_postgres() else settings.published_db_path().name
 
 
 def _location() -> dict[str, MetadataValue]:
     if settings.uses_postgres():
-        return {
-            "warehouse": MetadataValue.text(pg.display_url(settings.warehouse_url())),
-            "schema": pg.PUBLISHED_SCHEMA,
-        }
+        return {"warehouse": MetadataValue.text(published_location())}
     return {"path": MetadataValue.path(str(settings.published_db_path()))}

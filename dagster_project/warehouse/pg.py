@@ -55,13 +55,3 @@ def dbt_env(url: str, schema: str) -> dict[str, str]:
     if parts.password:
         env["DX_PG_PASSWORD"] = unquote(parts.password)
     return env
-
-
-def display_url(url: str) -> str:
-    """The URL without its password, fit for a log line or the Dagster UI."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.rsplit("@", 1)
-    user = unquote(parts.username or "")
-    return parts._replace(netloc=f"{user}:***@{netloc[-1]}").geturl()

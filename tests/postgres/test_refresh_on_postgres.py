@@ -27,6 +27,8 @@ from tests.postgres.cross_engine import rows_digest
 
 pytestmark = pytest.mark.pipeline  # runs the whole refresh
 
+ROLES_SQL = settings.PROJECT_ROOT / "deploy" / "postgres" / "roles.sql"
+
 IMPOSSIBLE = {
     "type": "expect_table_row_count_to_be_between",
     "kwargs": {"min_value": 0, "max_value": 1},
@@ -93,11 +95,12 @@ def server_refreshes(published_sample, pg_server, tmp_path_factory):
     suite["expectations"].append(IMPOSSIBLE)
     suite_file.write_text(json.dumps(suite), encoding="utf-8")
 
-    name = "dx_refresh"
+    name = "dx_refresh_sample"
     pg_server.psql(f"create role {name} login")
     pg_server.psql(f"create database {name} owner {name}")
-    # the publish waits for sessions holding snapshots older than the build: it reads other users' pg_stat_activity
-    pg_server.psql(f"grant pg_read_all_stats to {name}")
+    # set up as an operator does (deploy/postgres/README.md), this role being the refresh role
+    done = pg_server.run_script(name, ROLES_SQL, refresh_role=name)
+    assert done.returncode == 0, done.stderr
     url = pg_server.url(user=name, dbname=name)
 
     def refresh(*args: str, **env: str):
