@@ -21,7 +21,7 @@ from dagster_project import settings
 EXIT_CODES = """\b
 Exit codes:
   0  success
-  1  the run failed (a step failed or blocking checks failed; dx.duckdb keeps the previous publish)
+  1  the run failed (a step failed or blocking checks failed; the published warehouse keeps the previous publish)
   2  usage error, or nothing to work on (no raw tree, no published warehouse or its server unreachable,
      unknown period or flag)
 """
@@ -210,7 +210,7 @@ def _refresh_text(outcome: dict) -> str:
         return (
             f"refresh succeeded: already up to date, nothing rebuilt (run {outcome['run_id']})\n"
             f"  inputs fingerprint {summary['input_fingerprint']} equals the last publish's; "
-            "dx.duckdb and the reports are as they were (`dxw refresh --force` rebuilds anyway)"
+            "the published warehouse and the reports are as they were (`dxw refresh --force` rebuilds anyway)"
         )
     files, figures = summary["files"], summary["figures"] or {}
     lines = [
@@ -232,7 +232,9 @@ def _refresh_text(outcome: dict) -> str:
     if summary["published"]:
         lines.append(f"  published: {outcome['published']} — {summary['why']}")
     else:
-        lines.append(f"  NOT published ({summary['why']}): dx.duckdb still holds the previous publish")
+        from dagster_project.warehouse.connection import published_location
+
+        lines.append(f"  NOT published ({summary['why']}): {published_location()} still holds the previous publish")
     if outcome["reports"]:
         lines.append(f"  reports: {outcome['reports']['html']}, {outcome['reports']['workbook']}")
     lines += [f"  failed step {f}" for f in outcome["failures"]]

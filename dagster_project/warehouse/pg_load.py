@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from dagster_project.sql import quote_ident
+from dagster_project.sql import quote_ident, quote_literal
 
 # the tables dbt reads as sources (dbt/models/staging/_ingest__sources.yml, quality/_reviews__sources.yml) and
 # ingest_sheets, which is published as ingestion wrote it
@@ -67,7 +67,9 @@ def copy_sources(
             )
             with tempfile.TemporaryDirectory() as folder:
                 csv_path = Path(folder) / "rows.csv"
-                duck.execute(f"copy main.{quote_ident(table)} to '{csv_path}' (format csv, header true)")
+                duck.execute(
+                    f"copy main.{quote_ident(table)} to {quote_literal(str(csv_path))} (format csv, header true)"
+                )
                 with csv_path.open(encoding="utf-8") as rows:
                     cur.copy_expert(f"copy {target} from stdin with (format csv, header true)", rows)
             counts[table] = cur.rowcount
