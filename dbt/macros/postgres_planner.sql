@@ -2,9 +2,9 @@
     Planner statistics on PostgreSQL (issue 15): a table made by `create table as` or filled by COPY has
     none until autovacuum comes round, and without them Postgres guesses every row count. Its guesses
     for window-result filters and range joins turned the nation build's hash joins into nested loops
-    (335 s for one model). So every table the build reads is analyzed before it is read: the sources at
-    the start of the run (dbt_project.yml's on-run-start), each seed and model table right after it is
-    built (their post-hook). DuckDB keeps its statistics as it writes: there both are no-ops.
+    (335 s for one model). So every table the build reads is analyzed before it is read: the sources by
+    the loader that COPYs them in (dagster_project/warehouse/pg_load.py), each seed and model table right
+    after it is built (their post-hook, below). DuckDB keeps its statistics as it writes: a no-op there.
     Thống kê cho bộ lập kế hoạch của PostgreSQL: phân tích mỗi bảng ngay sau khi tạo; trên DuckDB không làm gì.
 -#}
 
@@ -20,27 +20,6 @@
 {% macro postgres__analyze_built(relation) -%}
     {%- if model.config.materialized != 'view' -%}
         analyze {{ relation }}
-    {%- endif -%}
-{%- endmacro %}
-
-{#- One statement analyzing every source table the project declares (the COPYed ingestion tables and
-    reviews), at the start of a run; empty on DuckDB. -#}
-{% macro analyze_sources() -%}
-    {{ return(adapter.dispatch('analyze_sources')()) }}
-{%- endmacro %}
-
-{% macro default__analyze_sources() -%}
-{%- endmacro %}
-
-{% macro postgres__analyze_sources() -%}
-    {%- if execute -%}
-        {%- set tables = [] -%}
-        {%- for node in graph.sources.values() | sort(attribute='unique_id') -%}
-            {%- do tables.append(adapter.quote(node.schema) ~ '.' ~ adapter.quote(node.identifier)) -%}
-        {%- endfor -%}
-        {%- if tables -%}
-            analyze {{ tables | join(', ') }}
-        {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
 
