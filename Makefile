@@ -125,6 +125,7 @@ reliability: install
 	$(VENV)/bin/python -m tests.reliability.crash_trials --trials $(TRIALS)
 
 ## The nation-scale benchmark (bench/run_bench.py): ingestion, dbt, gates, publish, incremental, overhead,
-## memory, README queries and scaling in one run; prints a table and writes bench/results.json.
-bench: install
+## memory, README queries and scaling in one run, and the dbt build on a throwaway PostgreSQL server; prints a
+## table and writes bench/results.json.
+bench: install postgres
 	$(VENV)/bin/python bench/run_bench.py

@@ -7,7 +7,7 @@ from common import GIB
 
 
 def table(r: dict) -> str:
-    lines = _head(r) + _ingestion(r["ingestion"]) + _transform(r["transform"])
+    lines = _head(r) + _ingestion(r["ingestion"]) + _transform(r["transform"]) + _postgres(r["postgres"])
     lines += _refresh(r) + _queries(r["queries"]) + _scaling(r["scaling"]) + _daemon(r["daemon_run"])
     lines += _goals(r["goals"])
     lines.append(f"\nbench took {r['bench_seconds'] / 60:.1f} min")
@@ -72,6 +72,24 @@ def _transform(tr: dict) -> list[str]:
         _row("dbt build (models and seeds)", tr["dbt_models_and_seeds_seconds"], note=dbt_note),
         _row("  floor: compiled SQL in one DuckDB session", tr["one_session_floor_seconds"]),
     ]
+
+
+def _postgres(pg: dict) -> list[str]:
+    """The two builds, their ratio, and where Postgres's time went (its slowest nodes, DuckDB's time beside)."""
+    note = f"{pg['postgres_over_duckdb']:.2f}x DuckDB's; COPY of the sources {pg['copy_seconds']:.1f} s before it"
+    lines = [
+        _row(f"dbt build ({pg['selection']}), DuckDB", pg["duckdb_build_seconds"]),
+        _row("  the same on PostgreSQL", pg["postgres_build_seconds"], note=note),
+        (
+            f"      ({pg['server']}; node time summed: PostgreSQL {pg['postgres_nodes_seconds']:.1f} s, "
+            f"DuckDB {pg['duckdb_nodes_seconds']:.1f} s)"
+        ),
+        "      slowest nodes on PostgreSQL, seconds there and on DuckDB:",
+    ]
+    duck = pg["duckdb_seconds_of_postgres_top_nodes"]
+    for name, seconds in pg["postgres_top_nodes_seconds"].items():
+        lines.append(f"        {seconds:8.1f} s  {_fmt(duck.get(name), '8.1f')} s  {name[:70]}")
+    return lines
 
 
 def _refresh(r: dict) -> list[str]:

@@ -12,6 +12,8 @@ file only drives them; `refreshes.py` runs a refresh as a user does, `report.py`
                status quo (bench/status_quo.py, pandas + openpyxl, on every k-th file)
   transform    (transform_bench.measure) dbt build (models and seeds) vs the same compiled SQL in one DuckDB
                session
+  postgres     (stage_postgres) the refresh's dbt build on DuckDB and on a throwaway PostgreSQL server the
+               same ingested tables were COPYed into: Postgres's time over DuckDB's, each one's slowest nodes
   refresh      (stage_refresh) `dxw refresh --json` as a subprocess into an empty warehouse, with one valid file
                held out of a hard-linked copy of the raw tree; its per-step times give the gates, publish and
                reports; the process tree's summed RSS is sampled every 50 ms. Then the gates as plain SQL
@@ -49,6 +51,7 @@ import report
 import stage_daemon
 import stage_ingestion
 import stage_overhead
+import stage_postgres
 import stage_refresh
 import stage_scaling
 import stage_world
@@ -75,6 +78,7 @@ def run(args: argparse.Namespace) -> dict:
         main_world, args.workers, work, args.skip_status_quo, args.status_quo_every
     )
     results["transform"] = transform_bench.measure(main_world["registry"], ingested, work)
+    results["postgres"] = stage_postgres.run(main_world["registry"], ingested, work)
     ingested.unlink()
     sections, full, quick = stage_refresh.run(main_world, work, args.query_runs, args.quick)
     results.update(sections)

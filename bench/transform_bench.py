@@ -65,9 +65,10 @@ def _town_agencies() -> list[dict]:
         return list(csv.DictReader(f))
 
 
-def run_dbt(registry: Path, warehouse: Path, target: Path, *args: str) -> float:
-    """dbt on the repository's project, reading `registry`; its target and logs kept out of the checkout."""
-    env = {**os.environ, "DX_WAREHOUSE_DIR": str(warehouse), "DX_REGISTRY_DIR": str(registry)}
+def run_dbt(registry: Path, warehouse: Path, target: Path, *args: str, env: dict[str, str] | None = None) -> float:
+    """dbt on the repository's project, reading `registry`; its target and logs kept out of the checkout.
+    `env`: more variables (the `postgres` target's, pg.dbt_env)."""
+    env = {**os.environ, "DX_WAREHOUSE_DIR": str(warehouse), "DX_REGISTRY_DIR": str(registry), **(env or {})}
     project = settings.DBT_PROJECT_DIR
     started = time.perf_counter()
     subprocess.run(

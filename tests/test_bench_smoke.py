@@ -45,6 +45,13 @@ def test_quick_bench_writes_every_figure(tmp_path):
 
     assert r["transform"]["dbt_models_and_seeds_seconds"] > 0 and r["transform"]["one_session_floor_seconds"] > 0
 
+    pg = r["postgres"]
+    assert pg["selection"] == "--exclude-resource-type unit_test" and pg["copy_rows"]["ingest_values"] > 0
+    assert pg["postgres_over_duckdb"] == pg["postgres_build_seconds"] / pg["duckdb_build_seconds"] > 0
+    assert pg["nodes"] > 200 and 0 < len(pg["postgres_top_nodes_seconds"]) <= 12
+    assert set(pg["duckdb_seconds_of_postgres_top_nodes"]) == set(pg["postgres_top_nodes_seconds"])
+    assert "PostgreSQL 1" in pg["server"]
+
     full, incremental = r["refresh"]["full"], r["refresh"]["incremental"]
     assert full["published"] and incremental["published"]
     assert full["files"]["seen"] == world["files"] - 1
@@ -82,6 +89,7 @@ def test_quick_bench_writes_every_figure(tmp_path):
         "ingest_vs_floor",
         "ingest_vs_status_quo",
         "dbt_vs_floor",
+        "postgres_over_duckdb",
         "gates_share_of_refresh",
         "incremental_vs_full",
         "peak_pss_gib",

@@ -49,8 +49,9 @@ def postgres_type(duckdb_type: str) -> str:
 def copy_sources(
     duck: duckdb.DuckDBPyConnection, pg, tables: tuple[str, ...] = SOURCE_TABLES, schema: str = DEFAULT_SCHEMA
 ) -> dict[str, int]:
-    """Create each table in `schema` of the Postgres database with the DuckDB column types and COPY its
-    rows in as CSV (DuckDB quotes an empty string, leaves a null empty: COPY reads them back the same)."""
+    """Create each table in `schema` of the Postgres database with the DuckDB column types, COPY its
+    rows in as CSV (DuckDB quotes an empty string, leaves a null empty: COPY reads them back the same)
+    and analyze it: a table filled by COPY has no planner statistics until autovacuum comes round."""
     counts = {}
     with pg.cursor() as cur:
         cur.execute(f"create schema if not exists {quote_ident(schema)}")
@@ -73,6 +74,7 @@ def copy_sources(
                 with csv_path.open(encoding="utf-8") as rows:
                     cur.copy_expert(f"copy {target} from stdin with (format csv, header true)", rows)
             counts[table] = cur.rowcount
+            cur.execute(f"analyze {target}")  # statistics before dbt plans on it (dbt/macros/postgres_planner.sql)
     pg.commit()
     return counts
 

@@ -2,7 +2,7 @@
 -- The one place it is computed; the submissions owed and the scorecard both read it.
 with
 
-reports as (
+reports as{{ not_materialized() }} (
 
     select * from {{ ref('stg_ingest__reports') }}
 

@@ -4,7 +4,7 @@
 -- wrong sum.
 with
 
-budget_rows as (
+budget_rows as{{ not_materialized() }} (
 
     select * from {{ ref('int_budget_rows_vnd') }}
 

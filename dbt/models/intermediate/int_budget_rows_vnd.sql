@@ -3,19 +3,19 @@
 -- The unit factor lives here and nowhere else; an unknown unit leaves value_vnd null and fails its test.
 with
 
-budget_values as (
+budget_values as{{ not_materialized() }} (
 
     select * from {{ ref('stg_finance__budget') }}
 
 ),
 
-reports as (
+reports as{{ not_materialized() }} (
 
     select * from {{ ref('stg_ingest__reports') }}
 
 ),
 
-budget_items as (
+budget_items as{{ not_materialized() }} (
 
     select * from {{ ref('int_budget_items') }}
 

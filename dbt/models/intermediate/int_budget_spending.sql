@@ -3,13 +3,13 @@
 -- The clerk's subtotal and total rows never enter here: they are only checked, in int_budget_clerk_checks.
 with
 
-budget_rows as (
+budget_rows as{{ not_materialized() }} (
 
     select * from {{ ref('int_budget_rows_vnd') }}
 
 ),
 
-agencies as (
+agencies as{{ not_materialized() }} (
 
     select * from {{ ref('ref_agencies') }}
 

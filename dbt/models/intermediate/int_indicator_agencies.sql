@@ -2,7 +2,7 @@
 -- (town_office, commune_unit, area) and, for merged units, when their successor began.
 with
 
-agencies as (
+agencies as{{ not_materialized() }} (
 
     select * from {{ ref('ref_agencies') }}
 

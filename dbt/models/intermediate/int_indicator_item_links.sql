@@ -2,7 +2,7 @@
 -- a flag on an item reaches every indicator that reads it.
 with
 
-indicators as (
+indicators as{{ not_materialized() }} (
 
     select * from {{ ref('ref_indicators') }}
 

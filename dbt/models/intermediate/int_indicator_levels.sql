@@ -3,13 +3,13 @@
 -- The one place that list is read: every model asking "does this indicator apply here" joins this.
 with
 
-indicators as (
+indicators as{{ not_materialized() }} (
 
     select * from {{ ref('ref_indicators') }}
 
 ),
 
-agencies as (
+agencies as{{ not_materialized() }} (
 
     select * from {{ ref('int_indicator_agencies') }}
 

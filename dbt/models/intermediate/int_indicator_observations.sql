@@ -2,19 +2,19 @@
 -- report through the catalogue's item codes: a new catalogue row needs no change here.
 with
 
-current_values as (
+current_values as{{ not_materialized() }} (
 
     select * from {{ ref('int_values__current') }}
 
 ),
 
-indicators as (
+indicators as{{ not_materialized() }} (
 
     select * from {{ ref('ref_indicators') }}
 
 ),
 
-periods as (
+periods as{{ not_materialized() }} (
 
     select * from {{ ref('ref_periods') }}
 

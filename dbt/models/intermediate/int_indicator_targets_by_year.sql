@@ -2,13 +2,13 @@
 -- level and calendar year. A period is judged against the target of its calendar year.
 with
 
-targets as (
+targets as{{ not_materialized() }} (
 
     select * from {{ ref('ref_indicator_targets') }}
 
 ),
 
-periods as (
+periods as{{ not_materialized() }} (
 
     select * from {{ ref('ref_periods') }}
 

@@ -2,19 +2,19 @@
 -- to its level (int_indicator_levels). mart_scorecard sets each row's figures beside it.
 with
 
-agencies as (
+agencies as{{ not_materialized() }} (
 
     select * from {{ ref('int_indicator_agencies') }}
 
 ),
 
-indicator_levels as (
+indicator_levels as{{ not_materialized() }} (
 
     select * from {{ ref('int_indicator_levels') }}
 
 ),
 
-as_of as (
+as_of as{{ not_materialized() }} (
 
     select * from {{ ref('int_as_of_date') }}
 

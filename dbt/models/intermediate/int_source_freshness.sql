@@ -3,7 +3,7 @@
 -- read from the submission status that fct_submissions publishes, so the two always agree.
 with
 
-submissions as (
+submissions as{{ not_materialized() }} (
 
     select * from {{ ref('int_submission_status') }}
 

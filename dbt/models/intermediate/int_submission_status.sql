@@ -3,13 +3,13 @@
 -- The one place submission status is decided; fct_submissions publishes it.
 with
 
-expected as (
+expected as{{ not_materialized() }} (
 
     select * from {{ ref('int_submissions_expected') }}
 
 ),
 
-received as (
+received as{{ not_materialized() }} (
 
     select * from {{ ref('int_submissions_received') }}
 

@@ -3,25 +3,25 @@
 -- The as-of date is int_as_of_date's.
 with
 
-as_of as (
+as_of as{{ not_materialized() }} (
 
     select * from {{ ref('int_as_of_date') }}
 
 ),
 
-agencies as (
+agencies as{{ not_materialized() }} (
 
     select * from {{ ref('ref_agencies') }}
 
 ),
 
-periods as (
+periods as{{ not_materialized() }} (
 
     select * from {{ ref('ref_periods') }}
 
 ),
 
-rules as (
+rules as{{ not_materialized() }} (
 
     select * from {{ ref('ref_submission_rules') }}
 

@@ -2,7 +2,7 @@
 -- Superseded versions count here: punctuality is judged by the first version, not the current one.
 with
 
-reports as (
+reports as{{ not_materialized() }} (
 
     select * from {{ ref('stg_ingest__reports') }}
 

@@ -2,31 +2,31 @@
 -- report's kind, arrival and raw path. Superseded versions and agency-less detail rows drop out here, once.
 with
 
-dx_quarterly as (
+dx_quarterly as{{ not_materialized() }} (
 
     select * from {{ ref('stg_reports__dx_quarterly') }}
 
 ),
 
-dvc_monthly as (
+dvc_monthly as{{ not_materialized() }} (
 
     select * from {{ ref('stg_portal__dvc_monthly') }}
 
 ),
 
-society_survey as (
+society_survey as{{ not_materialized() }} (
 
     select * from {{ ref('stg_survey__society') }}
 
 ),
 
-budget as (
+budget as{{ not_materialized() }} (
 
     select * from {{ ref('stg_finance__budget') }}
 
 ),
 
-reports as (
+reports as{{ not_materialized() }} (
 
     select * from {{ ref('stg_ingest__reports') }}
 

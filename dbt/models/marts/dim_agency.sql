@@ -1,13 +1,13 @@
 -- Agencies with their validity, successor and the indicator level the rules use.
 with
 
-registry as (
+registry as{{ not_materialized() }} (
 
     select * from {{ ref('ref_agencies') }}
 
 ),
 
-indicator_agencies as (
+indicator_agencies as{{ not_materialized() }} (
 
     select * from {{ ref('int_indicator_agencies') }}
 

@@ -1,7 +1,7 @@
 -- The indicator catalogue as analysts read it.
 with
 
-indicators as (
+indicators as{{ not_materialized() }} (
 
     select * from {{ ref('ref_indicators') }}
 

@@ -2,7 +2,7 @@
 -- (int_indicator_targets_by_year); published so reports can set a year's figures beside the 2025 and 2030 targets.
 with
 
-targets as (
+targets as{{ not_materialized() }} (
 
     select * from {{ ref('int_indicator_targets_by_year') }}
 

@@ -1,7 +1,7 @@
 -- Reporting periods, 2024-01 to 2030-12, with the coarser periods that contain them.
 with
 
-periods as (
+periods as{{ not_materialized() }} (
 
     select * from {{ ref('ref_periods') }}
 

@@ -2,7 +2,7 @@
 -- force, as int_budget_judgement judges it.
 with
 
-budget_judgement as (
+budget_judgement as{{ not_materialized() }} (
 
     select * from {{ ref('int_budget_judgement') }}
 

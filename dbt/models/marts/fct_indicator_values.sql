@@ -1,13 +1,13 @@
 -- One row per agency × indicator × period with at least one report received: value, target, status, lineage.
 with
 
-indicator_values as (
+indicator_values as{{ not_materialized() }} (
 
     select * from {{ ref('int_indicator_values') }}
 
 ),
 
-attainment as (
+attainment as{{ not_materialized() }} (
 
     select * from {{ ref('int_indicator_attainment') }}
 

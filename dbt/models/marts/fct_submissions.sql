@@ -2,7 +2,7 @@
 -- time, as int_submission_status decides it.
 with
 
-submission_status as (
+submission_status as{{ not_materialized() }} (
 
     select * from {{ ref('int_submission_status') }}
 

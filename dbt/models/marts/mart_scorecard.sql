@@ -2,19 +2,19 @@
 -- them (int_scorecard_rows): latest value, change, target status and projections to 2025 and 2030.
 with
 
-scorecard_rows as (
+scorecard_rows as{{ not_materialized() }} (
 
     select * from {{ ref('int_scorecard_rows') }}
 
 ),
 
-projections as (
+projections as{{ not_materialized() }} (
 
     select * from {{ ref('int_indicator_projections') }}
 
 ),
 
-attainment as (
+attainment as{{ not_materialized() }} (
 
     select * from {{ ref('int_indicator_attainment') }}
 

@@ -1,7 +1,7 @@
 -- Staleness per unit and kind of report owed, as int_source_freshness decides it.
 with
 
-source_freshness as (
+source_freshness as{{ not_materialized() }} (
 
     select * from {{ ref('int_source_freshness') }}
 

@@ -3,7 +3,7 @@
 -- this table.
 with
 
-withheld_figures as (
+withheld_figures as{{ not_materialized() }} (
 
     select * from {{ ref('int_withheld_figures') }}
 

@@ -4,37 +4,37 @@
 -- sheet's implausible line is still news to the finance office), and a clerk's sum that disagrees with its rows.
 with
 
-budget_values as (
+budget_values as{{ not_materialized() }} (
 
     select * from {{ ref('stg_finance__budget') }}
 
 ),
 
-reports as (
+reports as{{ not_materialized() }} (
 
     select * from {{ ref('stg_ingest__reports') }}
 
 ),
 
-clerk_checks as (
+clerk_checks as{{ not_materialized() }} (
 
     select * from {{ ref('int_budget_clerk_checks') }}
 
 ),
 
-budget_rows as (
+budget_rows as{{ not_materialized() }} (
 
     select * from {{ ref('int_budget_rows_vnd') }}
 
 ),
 
-budget_items as (
+budget_items as{{ not_materialized() }} (
 
     select * from {{ ref('int_budget_items') }}
 
 ),
 
-rules as (
+rules as{{ not_materialized() }} (
 
     select * from {{ ref('ref_dq_rules') }}
 

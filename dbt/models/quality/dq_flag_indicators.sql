@@ -3,37 +3,37 @@
 -- a numerator above its denominator, a percentage typed where a count was asked, an outlier among peers.
 with
 
-observations as (
+observations as{{ not_materialized() }} (
 
     select * from {{ ref('int_indicator_observations') }}
 
 ),
 
-current_values as (
+current_values as{{ not_materialized() }} (
 
     select * from {{ ref('int_values__current') }}
 
 ),
 
-indicators as (
+indicators as{{ not_materialized() }} (
 
     select * from {{ ref('ref_indicators') }}
 
 ),
 
-agencies as (
+agencies as{{ not_materialized() }} (
 
     select * from {{ ref('int_indicator_agencies') }}
 
 ),
 
-indicator_levels as (
+indicator_levels as{{ not_materialized() }} (
 
     select * from {{ ref('int_indicator_levels') }}
 
 ),
 
-rules as (
+rules as{{ not_materialized() }} (
 
     select * from {{ ref('ref_dq_rules') }}
 

@@ -2,13 +2,13 @@
 -- A negative figure in any value row of a current report: counts and spending are never below 0.
 with
 
-current_values as (
+current_values as{{ not_materialized() }} (
 
     select * from {{ ref('int_values__current') }}
 
 ),
 
-rules as (
+rules as{{ not_materialized() }} (
 
     select * from {{ ref('ref_dq_rules') }}
 

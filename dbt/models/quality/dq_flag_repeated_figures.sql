@@ -3,19 +3,19 @@
 -- non-zero items that an honest repeat is unlikely. Budget workbooks are left out: an estimate may rightly repeat.
 with
 
-current_values as (
+current_values as{{ not_materialized() }} (
 
     select * from {{ ref('int_values__current') }}
 
 ),
 
-periods as (
+periods as{{ not_materialized() }} (
 
     select * from {{ ref('ref_periods') }}
 
 ),
 
-rules as (
+rules as{{ not_materialized() }} (
 
     select * from {{ ref('ref_dq_rules') }}
 

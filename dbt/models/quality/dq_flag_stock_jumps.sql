@@ -4,37 +4,37 @@
 -- so a figure put right after a wrong one (a 1000× count) is not flagged a second time.
 with
 
-current_values as (
+current_values as{{ not_materialized() }} (
 
     select * from {{ ref('int_values__current') }}
 
 ),
 
-indicators as (
+indicators as{{ not_materialized() }} (
 
     select * from {{ ref('ref_indicators') }}
 
 ),
 
-periods as (
+periods as{{ not_materialized() }} (
 
     select * from {{ ref('ref_periods') }}
 
 ),
 
-indicator_flags as (
+indicator_flags as{{ not_materialized() }} (
 
     select * from {{ ref('dq_flag_indicators') }}
 
 ),
 
-negative_counts as (
+negative_counts as{{ not_materialized() }} (
 
     select * from {{ ref('dq_flag_negative_counts') }}
 
 ),
 
-rules as (
+rules as{{ not_materialized() }} (
 
     select * from {{ ref('ref_dq_rules') }}
 
@@ -81,7 +81,7 @@ stock_values as (
 
 ),
 
-indicator_items as (
+indicator_items as{{ not_materialized() }} (
 
     select * from {{ ref('int_indicator_item_links') }}
 

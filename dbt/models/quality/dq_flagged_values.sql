@@ -3,43 +3,43 @@
 -- and the reviewer's decision: a figure flagged and not accepted is withheld from the marts.
 with
 
-indicator_flags as (
+indicator_flags as{{ not_materialized() }} (
 
     select * from {{ ref('dq_flag_indicators') }}
 
 ),
 
-negative_counts as (
+negative_counts as{{ not_materialized() }} (
 
     select * from {{ ref('dq_flag_negative_counts') }}
 
 ),
 
-stock_jumps as (
+stock_jumps as{{ not_materialized() }} (
 
     select * from {{ ref('dq_flag_stock_jumps') }}
 
 ),
 
-repeated_figures as (
+repeated_figures as{{ not_materialized() }} (
 
     select * from {{ ref('dq_flag_repeated_figures') }}
 
 ),
 
-budget_flags as (
+budget_flags as{{ not_materialized() }} (
 
     select * from {{ ref('dq_flag_budget') }}
 
 ),
 
-accepted as (
+accepted as{{ not_materialized() }} (
 
     select * from {{ ref('dq_reviews_accepted') }}
 
 ),
 
-rules as (
+rules as{{ not_materialized() }} (
 
     select * from {{ ref('ref_dq_rules') }}
 

@@ -4,31 +4,31 @@
 -- exactly meets ">= 0.5". fct_budget_share publishes it.
 with
 
-budget_spending as (
+budget_spending as{{ not_materialized() }} (
 
     select * from {{ ref('int_budget_spending') }}
 
 ),
 
-clerk_checks as (
+clerk_checks as{{ not_materialized() }} (
 
     select * from {{ ref('int_budget_clerk_checks') }}
 
 ),
 
-floors as (
+floors as{{ not_materialized() }} (
 
     select * from {{ ref('ref_budget_floors') }}
 
 ),
 
-flagged_values as (
+flagged_values as{{ not_materialized() }} (
 
     select * from {{ ref('dq_flagged_values') }}
 
 ),
 
-budget_rows as (
+budget_rows as{{ not_materialized() }} (
 
     select * from {{ ref('int_budget_rows_vnd') }}
 

@@ -2,31 +2,31 @@
 -- to, so its value is the sum of their numerators over the sum of their denominators, never a mean of percentages.
 with
 
-unit_contributions as (
+unit_contributions as{{ not_materialized() }} (
 
     select * from {{ ref('int_indicator_unit_contributions') }}
 
 ),
 
-indicators as (
+indicators as{{ not_materialized() }} (
 
     select * from {{ ref('ref_indicators') }}
 
 ),
 
-periods as (
+periods as{{ not_materialized() }} (
 
     select * from {{ ref('ref_periods') }}
 
 ),
 
-agencies as (
+agencies as{{ not_materialized() }} (
 
     select * from {{ ref('int_indicator_agencies') }}
 
 ),
 
-indicator_levels as (
+indicator_levels as{{ not_materialized() }} (
 
     select * from {{ ref('int_indicator_levels') }}
 

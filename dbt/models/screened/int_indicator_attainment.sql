@@ -2,13 +2,13 @@
 -- scorecard's projections to each horizon, with the comparator compared exactly (macros/comparator_holds.sql).
 with
 
-indicator_values as (
+indicator_values as{{ not_materialized() }} (
 
     select * from {{ ref('int_indicator_values') }}
 
 ),
 
-projections as (
+projections as{{ not_materialized() }} (
 
     select * from {{ ref('int_indicator_projections') }}
 

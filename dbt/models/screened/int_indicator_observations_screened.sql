@@ -2,19 +2,19 @@
 -- from carries a plausibility flag no reviewer has accepted (docs/indicator-rules.md, "Withheld figures").
 with
 
-observations as (
+observations as{{ not_materialized() }} (
 
     select * from {{ ref('int_indicator_observations') }}
 
 ),
 
-flagged_values as (
+flagged_values as{{ not_materialized() }} (
 
     select * from {{ ref('dq_flagged_values') }}
 
 ),
 
-indicator_items as (
+indicator_items as{{ not_materialized() }} (
 
     select * from {{ ref('int_indicator_item_links') }}
 

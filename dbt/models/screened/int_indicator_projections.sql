@@ -2,25 +2,25 @@
 -- latest observation of the indicator's scorecard period type, projected to each target horizon.
 with
 
-indicator_values as (
+indicator_values as{{ not_materialized() }} (
 
     select * from {{ ref('int_indicator_values') }}
 
 ),
 
-indicators as (
+indicators as{{ not_materialized() }} (
 
     select * from {{ ref('ref_indicators') }}
 
 ),
 
-targets_by_year as (
+targets_by_year as{{ not_materialized() }} (
 
     select * from {{ ref('int_indicator_targets_by_year') }}
 
 ),
 
-periods as (
+periods as{{ not_materialized() }} (
 
     select * from {{ ref('ref_periods') }}
 

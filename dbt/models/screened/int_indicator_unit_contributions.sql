@@ -5,25 +5,25 @@
 -- never counts: for every rule it is as if it had not been received.
 with
 
-observations as (
+observations as{{ not_materialized() }} (
 
     select * from {{ ref('int_indicator_observations_screened') }}
 
 ),
 
-indicators as (
+indicators as{{ not_materialized() }} (
 
     select * from {{ ref('ref_indicators') }}
 
 ),
 
-periods as (
+periods as{{ not_materialized() }} (
 
     select * from {{ ref('ref_periods') }}
 
 ),
 
-agencies as (
+agencies as{{ not_materialized() }} (
 
     select * from {{ ref('int_indicator_agencies') }}
 

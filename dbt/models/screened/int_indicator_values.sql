@@ -2,37 +2,37 @@
 -- denominator summed from the contributions that count, value_pct, the target of the year, lineage.
 with
 
-unit_contributions as (
+unit_contributions as{{ not_materialized() }} (
 
     select * from {{ ref('int_indicator_unit_contributions') }}
 
 ),
 
-area_contributions as (
+area_contributions as{{ not_materialized() }} (
 
     select * from {{ ref('int_indicator_area_contributions') }}
 
 ),
 
-indicator_levels as (
+indicator_levels as{{ not_materialized() }} (
 
     select * from {{ ref('int_indicator_levels') }}
 
 ),
 
-periods as (
+periods as{{ not_materialized() }} (
 
     select * from {{ ref('ref_periods') }}
 
 ),
 
-agencies as (
+agencies as{{ not_materialized() }} (
 
     select * from {{ ref('int_indicator_agencies') }}
 
 ),
 
-targets_by_year as (
+targets_by_year as{{ not_materialized() }} (
 
     select * from {{ ref('int_indicator_targets_by_year') }}
 

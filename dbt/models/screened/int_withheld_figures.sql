@@ -3,19 +3,19 @@
 -- published as mart_withheld_figures.
 with
 
-flags as (
+flags as{{ not_materialized() }} (
 
     select * from {{ ref('dq_flagged_values') }}
 
 ),
 
-agencies as (
+agencies as{{ not_materialized() }} (
 
     select * from {{ ref('ref_agencies') }}
 
 ),
 
-indicators as (
+indicators as{{ not_materialized() }} (
 
     select * from {{ ref('ref_indicators') }}
 

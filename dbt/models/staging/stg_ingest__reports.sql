@@ -1,6 +1,6 @@
 with
 
-source_reports as (
+source_reports as{{ not_materialized() }} (
 
     select * from {{ source('ingest', 'ingest_reports') }}
 
