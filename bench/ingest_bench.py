@@ -7,11 +7,9 @@ with the same reader and the same number of processes. Also compares spreadsheet
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import io
 import json
-import os
 import resource
 import statistics
 import sys
@@ -21,6 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import duckdb
+from common import world_arguments
 from python_calamine import CalamineWorkbook
 
 from dagster_project.ingest.run import ingest_raw_tree
@@ -127,11 +126,7 @@ def reader_comparison(paths: list[str], sample: int = 300) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--communes", type=int, default=3300)
-    parser.add_argument("--offices", type=int, default=0)
-    parser.add_argument("--years", type=int, default=3)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser = world_arguments(__doc__)
     parser.add_argument("--repeat", type=int, default=3, help="repeat the floor and the ingestion, report medians")
     args = parser.parse_args()
 

@@ -11,9 +11,7 @@ nodes come from its run_results.json, so a goal not met shows where the time wen
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import shutil
 import sys
 import tempfile
@@ -22,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 import stage_world
-from common import ROOT, log
+from common import ROOT, log, world_arguments
 from transform_bench import run_dbt
 
 if str(ROOT) not in sys.path:  # tests/pg_server.py: the throwaway cluster the Postgres lane of the tests uses
@@ -101,11 +99,7 @@ def _top(nodes: dict[str, float]) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--communes", type=int, default=3300)
-    parser.add_argument("--offices", type=int, default=0)
-    parser.add_argument("--years", type=int, default=3)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser = world_arguments(__doc__)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)

@@ -7,7 +7,6 @@ DuckDB session (seeds loaded with read_csv, models created in dependency order, 
 
 from __future__ import annotations
 
-import argparse
 import csv
 import json
 import os
@@ -21,7 +20,7 @@ from graphlib import TopologicalSorter
 from pathlib import Path
 
 import duckdb
-from common import log  # run as a script: its own folder is on the path
+from common import log, world_arguments  # run as a script: its own folder is on the path
 from ingest_bench import world
 
 from dagster_project import settings
@@ -161,11 +160,7 @@ def measure(registry: Path, ingested: Path, work: Path, *, with_tests: bool = Fa
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--communes", type=int, default=3300)
-    parser.add_argument("--offices", type=int, default=0)
-    parser.add_argument("--years", type=int, default=3)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser = world_arguments(__doc__)
     args = parser.parse_args()
     raw, world_registry, manifest = world(args.communes, args.offices, args.years, args.workers)
     with tempfile.TemporaryDirectory() as tmp:

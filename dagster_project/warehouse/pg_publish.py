@@ -33,7 +33,6 @@ their state reads null and the wait would be blind, so the publish refuses to ru
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import os
 import time
 
@@ -258,12 +257,11 @@ def publish_schema(
     """Make the build schema's `tables` the published version, with `publish_log`, in one swap (see the
     module's docstring for what readers see). Missing tables: a RuntimeError, and nothing changes."""
     tables = [t for t in tables if t != "publish_log"]
-    record = PublishRecord(
+    record = PublishRecord.now(
+        tables,
         publish_id=publish_id,
-        published_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
         raw_files=raw_files,
         raw_fingerprint=raw_fingerprint,
-        tables=[*tables, "publish_log"],
         checks_passed=checks_passed,
         flagging_checks_failed=flagging_checks_failed,
         input_fingerprint=input_fingerprint,

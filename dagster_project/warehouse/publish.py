@@ -53,6 +53,12 @@ class PublishRecord:
     flagging_checks_failed: int
     input_fingerprint: str | None = None
 
+    @classmethod
+    def now(cls, tables: list[str], **fields) -> PublishRecord:
+        """The record of a publish happening now: `tables` plus `publish_log`, stamped in UTC."""
+        published_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        return cls(published_at=published_at, tables=[*tables, "publish_log"], **fields)
+
 
 def public_tables(manifest_path: Path) -> list[str]:
     """The tables a publish copies: ingestion's record of files and rejects, the marts, the flags."""
@@ -97,12 +103,11 @@ def publish_build(
         raise RuntimeError(f"cannot publish: the build has no table(s) {', '.join(missing)}")
 
     raw_files, raw_fingerprint = raw_record(con)
-    record = PublishRecord(
+    record = PublishRecord.now(
+        tables,
         publish_id=publish_id,
-        published_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
         raw_files=raw_files,
         raw_fingerprint=raw_fingerprint,
-        tables=[*tables, "publish_log"],
         checks_passed=checks_passed,
         flagging_checks_failed=flagging_checks_failed,
         input_fingerprint=fingerprint.recorded(con),
