@@ -5,6 +5,9 @@
     (335 s for one model). So every table the build reads is analyzed before it is read: the sources by
     the loader that COPYs them in (dagster_project/warehouse/pg_load.py), each seed and model table right
     after it is built (their post-hook, below). DuckDB keeps its statistics as it writes: a no-op there.
+    The planner settings every session of the build runs with (no JIT, no nested loops or merge joins,
+    room to sort in memory) are not here: a data test has no hook, so they are the sessions' own options
+    (dagster_project/warehouse/pg.py, BUILD_SETTINGS).
     Thống kê cho bộ lập kế hoạch của PostgreSQL: phân tích mỗi bảng ngay sau khi tạo; trên DuckDB không làm gì.
 -#}
 
@@ -20,23 +23,6 @@
 {% macro postgres__analyze_built(relation) -%}
     {%- if model.config.materialized != 'view' -%}
         analyze {{ relation }}
-    {%- endif -%}
-{%- endmacro %}
-
-{#- The settings each model's statement runs with on Postgres (its pre-hook; `set local` lasts until the
-    model's transaction ends): no JIT compilation — the marts' long expressions (number_text) made the
-    planner's high cost estimates JIT-compile for 35 s a query that runs in 13 —, and room to sort and
-    hash in memory. Empty on DuckDB. -#}
-{% macro planner_settings() -%}
-    {{ return(adapter.dispatch('planner_settings')()) }}
-{%- endmacro %}
-
-{% macro default__planner_settings() -%}
-{%- endmacro %}
-
-{% macro postgres__planner_settings() -%}
-    {%- if model.config.materialized != 'view' -%}
-        set local jit = off; set local work_mem = '128MB'; set local enable_nestloop = off
     {%- endif -%}
 {%- endmacro %}
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from dagster_project import settings
+from dagster_project.warehouse import pg
 from tests.pg_server import Server, ServerUnavailable, throwaway_server
 
 HERE = Path(__file__).parent
@@ -52,6 +53,7 @@ def dbt_env(server: Server, name: str, target_path: Path) -> dict[str, str]:
         "DX_PG_PORT": str(server.port),
         "DX_PG_USER": name,
         "DX_PG_DBNAME": name,
+        "PGOPTIONS": pg.build_options(os.environ.get("PGOPTIONS")),
         "DX_REGISTRY_DIR": str(settings.registry_dir()),
         "DBT_TARGET_PATH": str(target_path),
         "DBT_LOG_PATH": str(target_path / "logs"),
