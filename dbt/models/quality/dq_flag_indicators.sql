@@ -163,25 +163,87 @@ scored as (
 
 ),
 
--- the share the unit itself reported last time (latest earlier period, no overlap)
+-- the share the unit itself reported last time: the latest earlier period, no overlap (ending before this
+-- one starts; of two ending the same day, the later-starting). Found in one ordered pass rather than by
+-- pairing each observation with all earlier ones: the candidates (observations with a share) are numbered
+-- in (end, start) order, and each observation takes the highest number among candidates that ended
+-- before its start day.
+previous_candidates as (
+
+    select
+        agency_code,
+        indicator_code,
+        period_end,
+        value_pct,
+        row_number() over (
+            partition by agency_code, indicator_code
+            order by period_end, period_start
+        ) as candidate_seq
+
+    from observed
+    where value_pct is not null
+
+),
+
+-- candidates on their end day, observations on their start day; on the same day the observation comes
+-- first, since a candidate ending the day it starts overlaps it
+previous_timeline as (
+
+    select
+        agency_code,
+        indicator_code,
+        cast(null as {{ dbt.type_string() }}) as period_code,
+        period_end as event_day,
+        1 as event_order,
+        candidate_seq
+
+    from previous_candidates
+
+    union all
+
+    select distinct
+        agency_code,
+        indicator_code,
+        period_code,
+        period_start as event_day,
+        0 as event_order,
+        cast(null as bigint) as candidate_seq
+
+    from observed
+
+),
+
+latest_previous as (
+
+    select
+        agency_code,
+        indicator_code,
+        period_code,
+        max(candidate_seq) over (
+            partition by agency_code, indicator_code
+            order by event_day, event_order
+            rows between unbounded preceding and current row
+        ) as previous_seq,
+        event_order
+
+    from previous_timeline
+
+),
+
 own_previous as (
 
     select
-        current_obs.agency_code,
-        current_obs.indicator_code,
-        current_obs.period_code,
-        previous_obs.value_pct as previous_pct,
-        row_number() over (
-            partition by current_obs.agency_code, current_obs.indicator_code, current_obs.period_code
-            order by previous_obs.period_end desc, previous_obs.period_start desc
-        ) as recency
+        latest_previous.agency_code,
+        latest_previous.indicator_code,
+        latest_previous.period_code,
+        previous_candidates.value_pct as previous_pct
 
-    from observed as current_obs
-    inner join observed as previous_obs
-        on current_obs.agency_code = previous_obs.agency_code
-        and current_obs.indicator_code = previous_obs.indicator_code
-        and current_obs.period_start > previous_obs.period_end
-    where previous_obs.value_pct is not null
+    from latest_previous
+    inner join previous_candidates
+        on latest_previous.agency_code = previous_candidates.agency_code
+        and latest_previous.indicator_code = previous_candidates.indicator_code
+        and latest_previous.previous_seq = previous_candidates.candidate_seq
+    where latest_previous.event_order = 0
 
 ),
 
@@ -199,7 +261,6 @@ expected_shares as (
         on observed.agency_code = own_previous.agency_code
         and observed.indicator_code = own_previous.indicator_code
         and observed.period_code = own_previous.period_code
-        and own_previous.recency = 1
     left join peer_medians
         on observed.indicator_code = peer_medians.indicator_code
         and observed.period_code = peer_medians.period_code

@@ -29,6 +29,24 @@ agencies as{{ not_materialized() }} (
 
 ),
 
+-- each period with every period containing it, itself included: a small table the observations join on
+-- their period's code (an equality join; a range join of every observation with every period is slow on
+-- Postgres). An observation's start and end are its period's (int_indicator_observations).
+period_containment as (
+
+    select
+        finer.period_code as finer_period_code,
+        coarser.period_code,
+        coarser.period_start,
+        coarser.period_end
+
+    from periods as finer
+    inner join periods as coarser
+        on finer.period_start >= coarser.period_start
+        and finer.period_end <= coarser.period_end
+
+),
+
 -- every observation is received within its own period and every coarser period containing it
 received_within as (
 
@@ -52,9 +70,8 @@ received_within as (
         observations.is_withheld
 
     from observations
-    inner join periods as coarser
-        on observations.period_start >= coarser.period_start
-        and observations.period_end <= coarser.period_end
+    inner join period_containment as coarser
+        on observations.period_code = coarser.finer_period_code
     inner join indicators
         on observations.indicator_code = indicators.indicator_code
 

@@ -38,6 +38,43 @@ targets_by_year as{{ not_materialized() }} (
 
 ),
 
+-- a coarser period is complete when every finer period of one type within it was received (the three
+-- months of a quarter, or its quarter report). Each period's finer periods, itself included, are
+-- numbered 0, 1, … within it (at most 19: 12 months, 4 quarters, 2 halves, the year), so the finer
+-- periods a row received make a bit mask, a plain aggregate (bit_or) with no distinct count to sort for
+period_bits as (
+
+    select
+        coarser.period_code,
+        finer.period_code as finer_period_code,
+        finer.period_type as finer_period_type,
+        cast(
+            row_number() over (partition by coarser.period_code order by finer.period_type, finer.period_start) - 1
+            as integer
+        ) as finer_bit
+
+    from periods as coarser
+    inner join periods as finer
+        on coarser.period_start <= finer.period_start
+        and coarser.period_end >= finer.period_end
+
+),
+
+-- the mask of every finer period of one type within the period
+type_masks as (
+
+    select
+        period_code,
+        finer_period_type,
+        bit_or(1 << finer_bit) as full_mask
+
+    from period_bits
+    group by
+        period_code,
+        finer_period_type
+
+),
+
 -- unit rows only where the indicator applies to the unit's level
 applicable_unit_contributions as (
 
@@ -54,7 +91,7 @@ applicable_unit_contributions as (
 
 ),
 
-contributions as (
+all_contributions as{{ not_materialized() }} (
 
     select * from applicable_unit_contributions
     union all
@@ -62,6 +99,20 @@ contributions as (
         area_contributions.*,
         true as is_area_total
     from area_contributions
+
+),
+
+-- a source period always lies within the row's period (received_within, the area's members)
+contributions as (
+
+    select
+        all_contributions.*,
+        period_bits.finer_bit
+
+    from all_contributions
+    left join period_bits
+        on all_contributions.period_code = period_bits.period_code
+        and all_contributions.source_period_code = period_bits.finer_period_code
 
 ),
 
@@ -80,7 +131,12 @@ summed as (
             as is_successor_rollup,
         count(distinct case when is_used then report_id end) as n_source_reports,
         -- withheld observations behind the row: each (unit, reported period) once
-        count(distinct case when is_withheld then source_agency_code || '|' || source_period_code end) as n_withheld
+        count(distinct case when is_withheld then source_agency_code || '|' || source_period_code end) as n_withheld,
+        -- the files and paths behind the row, sorted and comma-separated (macros/portable_sql.sql)
+        {{ sorted_distinct_text('case when is_used then file_id end') }} as source_file_ids,
+        {{ sorted_distinct_text('case when is_used then raw_path end') }} as source_paths,
+        -- the finer periods received (withheld ones are not)
+        bit_or(case when not is_withheld then 1 << finer_bit end) as received_mask
 
     from contributions
     group by
@@ -93,80 +149,22 @@ summed as (
 
 ),
 
--- a coarser period is complete when every finer period of the source's grain was received
-finer_periods_expected as (
-
-    select
-        coarser.period_code,
-        finer.period_type as source_period_type,
-        count(*) as n_expected
-
-    from periods as coarser
-    inner join periods as finer
-        on coarser.period_start <= finer.period_start
-        and coarser.period_end >= finer.period_end
-    group by
-        coarser.period_code,
-        finer.period_type
-
-),
-
-finer_periods_received as (
-
-    select
-        agency_code,
-        indicator_code,
-        period_code,
-        source_period_type,
-        count(distinct source_period_code) as n_received
-
-    from contributions
-    where not is_withheld
-    group by
-        agency_code,
-        indicator_code,
-        period_code,
-        source_period_type
-
-),
-
 completeness as (
 
     select
-        finer_periods_received.agency_code,
-        finer_periods_received.indicator_code,
-        finer_periods_received.period_code,
-        max(
-            case when finer_periods_received.n_received = finer_periods_expected.n_expected then 1 else 0 end
-        ) = 1 as period_complete
+        summed.agency_code,
+        summed.indicator_code,
+        summed.period_code,
+        max(case when (summed.received_mask & type_masks.full_mask) = type_masks.full_mask then 1 else 0 end) = 1
+            as period_complete
 
-    from finer_periods_received
-    inner join finer_periods_expected
-        on finer_periods_received.period_code = finer_periods_expected.period_code
-        and finer_periods_received.source_period_type = finer_periods_expected.source_period_type
+    from summed
+    inner join type_masks
+        on summed.period_code = type_masks.period_code
     group by
-        finer_periods_received.agency_code,
-        finer_periods_received.indicator_code,
-        finer_periods_received.period_code
-
-),
-
--- the files and paths behind each row, sorted and comma-separated (macros/portable_sql.sql)
-lineage as (
-
-    select
-        agency_code,
-        indicator_code,
-        period_code,
-        {{ sorted_distinct_text('file_id') }} as source_file_ids,
-        {{ sorted_distinct_text('raw_path') }} as source_paths
-
-    from contributions
-    where is_used
-    group by
-        agency_code,
-        indicator_code,
-        period_code
+        summed.agency_code,
+        summed.indicator_code,
+        summed.period_code
 
 ),
 
@@ -195,8 +193,8 @@ final as (
         completeness.period_complete,
         summed.n_source_reports,
         summed.n_withheld,
-        lineage.source_file_ids,
-        lineage.source_paths
+        summed.source_file_ids,
+        summed.source_paths
 
     from summed
     inner join periods
@@ -207,10 +205,6 @@ final as (
         on summed.agency_code = completeness.agency_code
         and summed.indicator_code = completeness.indicator_code
         and summed.period_code = completeness.period_code
-    inner join lineage
-        on summed.agency_code = lineage.agency_code
-        and summed.indicator_code = lineage.indicator_code
-        and summed.period_code = lineage.period_code
     left join targets_by_year
         on summed.indicator_code = targets_by_year.indicator_code
         and case when summed.is_area_total then 'area' else agencies.indicator_level end
