@@ -77,24 +77,88 @@ unit_reports as (
 
 ),
 
+-- the unit's previous report of the kind: the latest one ending before this one starts (of two ending the
+-- same day, the later-starting). Found in one ordered pass rather than by pairing each report with all
+-- earlier ones (as dq_flag_indicators finds a unit's previous share): the reports are numbered in (end,
+-- start) order, and each report takes the highest number among those that ended before its start day.
+previous_candidates as (
+
+    select
+        report_id,
+        agency_code,
+        report_kind,
+        period_code,
+        period_end,
+        n_items,
+        row_number() over (
+            partition by agency_code, report_kind
+            order by period_end, period_start, report_id
+        ) as candidate_seq
+
+    from unit_reports
+
+),
+
+-- candidates on their end day, reports on their start day; on the same day the report comes first, since
+-- a candidate ending the day it starts overlaps it
+previous_timeline as (
+
+    select
+        agency_code,
+        report_kind,
+        cast(null as {{ dbt.type_string() }}) as report_id,
+        period_end as event_day,
+        1 as event_order,
+        candidate_seq
+
+    from previous_candidates
+
+    union all
+
+    select
+        agency_code,
+        report_kind,
+        report_id,
+        period_start as event_day,
+        0 as event_order,
+        cast(null as bigint) as candidate_seq
+
+    from unit_reports
+
+),
+
+latest_previous as (
+
+    select
+        agency_code,
+        report_kind,
+        report_id,
+        max(candidate_seq) over (
+            partition by agency_code, report_kind
+            order by event_day, event_order
+            rows between unbounded preceding and current row
+        ) as previous_seq,
+        event_order
+
+    from previous_timeline
+
+),
+
 previous_reports as (
 
     select
-        unit_reports.report_id,
-        unit_reports.agency_code,
-        earlier.report_id as previous_report_id,
-        earlier.period_code as previous_period_code,
-        earlier.n_items as previous_n_items,
-        row_number() over (
-            partition by unit_reports.report_id, unit_reports.agency_code
-            order by earlier.period_end desc, earlier.period_start desc
-        ) as recency
+        latest_previous.report_id,
+        latest_previous.agency_code,
+        previous_candidates.report_id as previous_report_id,
+        previous_candidates.period_code as previous_period_code,
+        previous_candidates.n_items as previous_n_items
 
-    from unit_reports
-    inner join unit_reports as earlier
-        on unit_reports.agency_code = earlier.agency_code
-        and unit_reports.report_kind = earlier.report_kind
-        and unit_reports.period_start > earlier.period_end
+    from latest_previous
+    inner join previous_candidates
+        on latest_previous.agency_code = previous_candidates.agency_code
+        and latest_previous.report_kind = previous_candidates.report_kind
+        and latest_previous.previous_seq = previous_candidates.candidate_seq
+    where latest_previous.event_order = 0
 
 ),
 
@@ -113,9 +177,7 @@ equal_items as (
         on previous_reports.previous_report_id = previous_items.report_id
         and previous_reports.agency_code = previous_items.agency_code
         and this_items.item_code = previous_items.item_code
-    where
-        previous_reports.recency = 1
-        and this_items.value_as_written = previous_items.value_as_written
+    where this_items.value_as_written = previous_items.value_as_written
     group by
         previous_reports.report_id,
         previous_reports.agency_code
@@ -148,7 +210,6 @@ final as (
     inner join previous_reports
         on unit_reports.report_id = previous_reports.report_id
         and unit_reports.agency_code = previous_reports.agency_code
-        and previous_reports.recency = 1
     inner join equal_items
         on unit_reports.report_id = equal_items.report_id
         and unit_reports.agency_code = equal_items.agency_code
