@@ -46,14 +46,11 @@ def pg_database(pg_server):
 
 
 def dbt_env(server: Server, name: str, target_path: Path) -> dict[str, str]:
-    """The environment that points dbt's `postgres` target (dbt/profiles.yml) at a test database."""
+    """The environment that points dbt's `postgres` target (dbt/profiles.yml) at a test database: the refresh's
+    own variables (pg.dbt_env, schema `main`), the registry and where dbt writes."""
     return {
         **os.environ,
-        "DX_PG_HOST": server.host,
-        "DX_PG_PORT": str(server.port),
-        "DX_PG_USER": name,
-        "DX_PG_DBNAME": name,
-        "PGOPTIONS": pg.build_options(os.environ.get("PGOPTIONS")),
+        **pg.dbt_env(server.url(name, name), "main"),
         "DX_REGISTRY_DIR": str(settings.registry_dir()),
         "DBT_TARGET_PATH": str(target_path),
         "DBT_LOG_PATH": str(target_path / "logs"),

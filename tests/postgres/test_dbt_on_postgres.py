@@ -14,6 +14,7 @@ import duckdb
 import pytest
 
 from dagster_project import settings
+from dagster_project.warehouse import pg
 from dagster_project.warehouse.pg_load import copy_registry, copy_sources
 from tests.postgres.conftest import dbt_env
 from tests.postgres.cross_engine import duckdb_digest, postgres_digest
@@ -37,6 +38,23 @@ def test_dbt_debug_passes_on_the_postgres_target_and_fails_on_a_closed_port(pg_d
     assert "All checks passed!" in done.stdout
     closed = _dbt({**env, "DX_PG_PORT": "1"}, "debug")
     assert closed.returncode != 0
+
+
+def test_every_dbt_session_runs_with_the_build_settings_and_keeps_the_operators_options(
+    pg_database, tmp_path, monkeypatch
+):
+    """A data test has no hook, so the planner settings are the sessions' options (pg.BUILD_SETTINGS through
+    PGOPTIONS): dbt's own session shows them, beside an option the operator's PGOPTIONS already set."""
+    server, name = pg_database
+    monkeypatch.setenv("PGOPTIONS", "-c statement_timeout=654321")
+    env = dbt_env(server, name, tmp_path / "target")
+    names = [*pg.BUILD_SETTINGS, "statement_timeout"]
+    query = "select " + ", ".join(f"current_setting('{setting}') as {setting}" for setting in names)
+    done = _dbt(env, "show", "--inline", query, "--output", "json", "--log-format", "json")
+    assert done.returncode == 0, done.stdout[-3000:]
+    shown = next(json.loads(line)["data"]["preview"] for line in done.stdout.splitlines() if '"preview"' in line)
+    row = json.loads(shown)[0] if isinstance(shown, str) else shown[0]
+    assert row == {**pg.BUILD_SETTINGS, "statement_timeout": "654321ms"}
 
 
 @pytest.fixture(scope="module")
