@@ -163,89 +163,23 @@ scored as (
 
 ),
 
--- the share the unit itself reported last time: the latest earlier period, no overlap (ending before this
--- one starts; of two ending the same day, the later-starting). Found in one ordered pass rather than by
--- pairing each observation with all earlier ones: the candidates (observations with a share) are numbered
--- in (end, start) order, and each observation takes the highest number among candidates that ended
--- before its start day.
-previous_candidates as (
+-- the shares observed, each a candidate for a later observation's previous share
+shares_reported as (
 
-    select
-        agency_code,
-        indicator_code,
-        period_end,
-        value_pct,
-        row_number() over (
-            partition by agency_code, indicator_code
-            order by period_end, period_start
-        ) as candidate_seq
-
-    from observed
+    select * from observed
     where value_pct is not null
 
 ),
 
--- candidates on their end day, observations on their start day; on the same day the observation comes
--- first, since a candidate ending the day it starts overlaps it
-previous_timeline as (
-
-    select
-        agency_code,
-        indicator_code,
-        cast(null as {{ dbt.type_string() }}) as period_code,
-        period_end as event_day,
-        1 as event_order,
-        candidate_seq
-
-    from previous_candidates
-
-    union all
-
-    select distinct
-        agency_code,
-        indicator_code,
-        period_code,
-        period_start as event_day,
-        0 as event_order,
-        cast(null as bigint) as candidate_seq
-
-    from observed
-
-),
-
-latest_previous as (
-
-    select
-        agency_code,
-        indicator_code,
-        period_code,
-        max(candidate_seq) over (
-            partition by agency_code, indicator_code
-            order by event_day, event_order
-            rows between unbounded preceding and current row
-        ) as previous_seq,
-        event_order
-
-    from previous_timeline
-
-),
-
-own_previous as (
-
-    select
-        latest_previous.agency_code,
-        latest_previous.indicator_code,
-        latest_previous.period_code,
-        previous_candidates.value_pct as previous_pct
-
-    from latest_previous
-    inner join previous_candidates
-        on latest_previous.agency_code = previous_candidates.agency_code
-        and latest_previous.indicator_code = previous_candidates.indicator_code
-        and latest_previous.previous_seq = previous_candidates.candidate_seq
-    where latest_previous.event_order = 0
-
-),
+-- the share the unit itself reported last time: its latest earlier period, no overlap (macros/latest_earlier.sql)
+{{ latest_earlier(
+    'own_previous',
+    rows='observed',
+    candidates='shares_reported',
+    partition_by=['agency_code', 'indicator_code'],
+    row_key=['period_code'],
+    columns=['value_pct'],
+) }},
 
 expected_shares as (
 
@@ -253,8 +187,10 @@ expected_shares as (
         observed.agency_code,
         observed.indicator_code,
         observed.period_code,
-        coalesce(own_previous.previous_pct, peer_medians.median_pct) as expected_pct,
-        case when own_previous.previous_pct is not null then 'own_previous' else 'peer_median' end as expected_from
+        coalesce(own_previous.previous_value_pct, peer_medians.median_pct) as expected_pct,
+        case
+            when own_previous.previous_value_pct is not null then 'own_previous' else 'peer_median'
+        end as expected_from
 
     from observed
     left join own_previous

@@ -77,90 +77,16 @@ unit_reports as (
 
 ),
 
--- the unit's previous report of the kind: the latest one ending before this one starts (of two ending the
--- same day, the later-starting). Found in one ordered pass rather than by pairing each report with all
--- earlier ones (as dq_flag_indicators finds a unit's previous share): the reports are numbered in (end,
--- start) order, and each report takes the highest number among those that ended before its start day.
-previous_candidates as (
-
-    select
-        report_id,
-        agency_code,
-        report_kind,
-        period_code,
-        period_end,
-        n_items,
-        row_number() over (
-            partition by agency_code, report_kind
-            order by period_end, period_start, report_id
-        ) as candidate_seq
-
-    from unit_reports
-
-),
-
--- candidates on their end day, reports on their start day; on the same day the report comes first, since
--- a candidate ending the day it starts overlaps it
-previous_timeline as (
-
-    select
-        agency_code,
-        report_kind,
-        cast(null as {{ dbt.type_string() }}) as report_id,
-        period_end as event_day,
-        1 as event_order,
-        candidate_seq
-
-    from previous_candidates
-
-    union all
-
-    select
-        agency_code,
-        report_kind,
-        report_id,
-        period_start as event_day,
-        0 as event_order,
-        cast(null as bigint) as candidate_seq
-
-    from unit_reports
-
-),
-
-latest_previous as (
-
-    select
-        agency_code,
-        report_kind,
-        report_id,
-        max(candidate_seq) over (
-            partition by agency_code, report_kind
-            order by event_day, event_order
-            rows between unbounded preceding and current row
-        ) as previous_seq,
-        event_order
-
-    from previous_timeline
-
-),
-
-previous_reports as (
-
-    select
-        latest_previous.report_id,
-        latest_previous.agency_code,
-        previous_candidates.report_id as previous_report_id,
-        previous_candidates.period_code as previous_period_code,
-        previous_candidates.n_items as previous_n_items
-
-    from latest_previous
-    inner join previous_candidates
-        on latest_previous.agency_code = previous_candidates.agency_code
-        and latest_previous.report_kind = previous_candidates.report_kind
-        and latest_previous.previous_seq = previous_candidates.candidate_seq
-    where latest_previous.event_order = 0
-
-),
+-- the unit's previous report of the kind: its latest earlier period, no overlap (macros/latest_earlier.sql)
+{{ latest_earlier(
+    'previous_reports',
+    rows='unit_reports',
+    candidates='unit_reports',
+    partition_by=['agency_code', 'report_kind'],
+    row_key=['report_id'],
+    columns=['report_id', 'period_code', 'n_items'],
+    tie_breaker=['report_id'],
+) }},
 
 equal_items as (
 
