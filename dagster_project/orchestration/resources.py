@@ -7,11 +7,14 @@ run starts (tests point them at temporary directories).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import functools
+import importlib.metadata
+from collections.abc import Iterator, Sequence
 
 import duckdb
 from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
+from packaging import version
 
 from dagster_project import settings
 from dagster_project.quality.resource import GreatExpectationsRunner
@@ -20,12 +23,35 @@ from dagster_project.warehouse.connection import PostgresConnection
 from dagster_project.warehouse.dbt import dbt_project, dbt_target
 
 
+class WarehouseDbtCli(DbtCliResource):
+    """dagster-dbt's dbt CLI without the two things it does in the run's process before each `dbt build`, which
+    this project never uses and which cost 6–12 s of every refresh at nation scale (BENCHMARKS.md, issue 14):
+
+    - it starts `dbt --version` in a subprocess (a whole dbt start-up) to tell dbt Core from the Fusion engine:
+      the `dbt` it runs is the dbt-core this environment installs (`uv.lock`), whose version the package says;
+    - it builds a dbt adapter, parsing dbt's macros, for `fetch_row_counts()` and `fetch_column_metadata()`:
+      the dbt step only streams dbt's events (orchestration/assets_dbt.py), and on DuckDB the adapter would
+      otherwise make dagster-dbt hold every event until dbt exits.
+
+    Both are private methods of the locked dagster-dbt; tests/test_dbt_cli_resource.py fails if an upgrade
+    renames them, or if the version here differs from what `dbt --version` prints."""
+
+    @functools.cached_property
+    def _cli_version(self) -> version.Version:
+        return version.parse(importlib.metadata.version("dbt-core"))
+
+    def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> None:
+        return None
+
+
 def build_resources() -> dict:
     settings.export_for_subprocesses()
     settings.warehouse_dir().mkdir(parents=True, exist_ok=True)
     return {
         "duckdb": DuckDBResource(database=str(settings.build_db_path())),
-        "dbt": DbtCliResource(project_dir=dbt_project, profiles_dir=str(settings.DBT_PROJECT_DIR), target=dbt_target()),
+        "dbt": WarehouseDbtCli(
+            project_dir=dbt_project, profiles_dir=str(settings.DBT_PROJECT_DIR), target=dbt_target()
+        ),
         "great_expectations": GreatExpectationsRunner(
             expectations_dir=str(settings.expectations_dir()), docs_dir=str(settings.data_docs_dir())
         ),
