@@ -19,6 +19,7 @@ from dagster_duckdb import DuckDBResource
 from dagster_project import settings
 from dagster_project.orchestration.assets_ingest import WRITER_POOL
 from dagster_project.orchestration.retries import retry_transient_errors
+from dagster_project.quality.gx_runner import import_gx_in_background
 from dagster_project.warehouse import pg, pg_load
 from dagster_project.warehouse.dbt import dbt_project
 
@@ -61,6 +62,7 @@ def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, duckdb: Duck
             env = pg.dbt_env(settings.warehouse_url(), schema)
         else:
             env = {}
+        import_gx_in_background()  # the checks after this step need GX: its import overlaps dbt's run
         with _environment(env):
             yield from dbt.cli(["build", "--exclude-resource-type", "unit_test"], context=context).stream()
     prune_run_targets(dbt_project.project_dir / dbt_project.target_path)

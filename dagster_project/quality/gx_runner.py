@@ -9,11 +9,15 @@ run. A suite that needs more than its table's rows names a query file (`meta.fra
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import decimal
+import importlib
 import json
 import math
 import shutil
+import sys
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -178,6 +182,22 @@ def _run_suite(con, context, datasource, tables: set[str], suite: SuiteFile) -> 
         row_count=len(frame),
         expectations=[outcomes[i] for i in sorted(outcomes)],
     )
+
+
+def import_gx_in_background() -> None:
+    """Start importing Great Expectations in a thread of its own, so its import (5–8 s, most of the GX step on
+    a quiet machine) overlaps work that waits on another process: the refresh's dbt step calls this before it
+    starts dbt. Never while the run may still fork: a child forked while this thread holds an import lock
+    could hang on it, and ingestion's workers are forked. A failed import here is left to the GX step, which
+    imports GX again and reports the error there."""
+    if "great_expectations" in sys.modules:
+        return
+
+    def _import() -> None:
+        with contextlib.suppress(Exception):  # the GX step's own import raises it where the run reports it
+            importlib.import_module("great_expectations")
+
+    threading.Thread(target=_import, name="import-great-expectations", daemon=True).start()
 
 
 def data_docs_index(docs_dir: Path | str) -> Path:
