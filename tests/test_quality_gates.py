@@ -490,3 +490,25 @@ def test_a_failing_dbt_test_keeps_the_previous_publish(published_sample, tmp_pat
     assert checks["relationships_ref_agencies_successor_code__agency_code__ref_ref_agencies_"]["passed"] is False
     assert any(f.startswith("dbt_models") for f in outcome["failures"]), outcome["failures"]
     assert hashlib.sha256(published.read_bytes()).hexdigest() == before
+
+
+def test_gx_imported_in_the_background_is_the_module_the_checks_then_use():
+    """The dbt step starts GX's import in a thread (gx_runner.import_gx_in_background); a fresh interpreter shows
+    the thread imports it, the checks' own import then finds it, and a second call starts no second import."""
+    code = """
+import sys, threading
+from dagster_project.quality.gx_runner import import_gx_in_background
+assert "great_expectations" not in sys.modules
+import_gx_in_background()
+importers = [t for t in threading.enumerate() if t.name == "import-great-expectations"]
+assert len(importers) == 1, importers
+importers[0].join(120)
+assert "great_expectations" in sys.modules
+import great_expectations
+assert great_expectations is sys.modules["great_expectations"] and hasattr(great_expectations, "get_context")
+import_gx_in_background()
+assert not [t for t in threading.enumerate() if t.name == "import-great-expectations"]
+print("ok")
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=settings.PROJECT_ROOT)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]
