@@ -109,6 +109,11 @@ def _refresh(r: dict) -> list[str]:
     lines.append(_row("publish (dx.duckdb)", pub["seconds"], note=note, seconds_spec=",.2f"))
     note = f"{_pct(ref['incremental_vs_full'])} of the full refresh; published: {inc['published']}"
     lines.append(_row("incremental refresh (one new file)", inc["seconds"], note=note))
+    for step, seconds in inc["steps"].items():
+        lines.append(_row(f"  step {step}", seconds, note=f"{_pct(seconds / inc['seconds'])} of it"))
+    outside = inc["seconds"] - sum(inc["steps"].values())
+    note = "process start, imports, definitions, run bookkeeping, summary"
+    lines.append(_row("  outside any step", outside, note=note))
     where = "tiny world" if r["options"]["quick"] else "town sample"
     note = f"{_pct(r['overhead']['no_change_over_full'], '.1f')} of its full refresh (no_change_over_full)"
     lines.append(_row(f"no-change refresh, {where}", r["overhead"]["seconds"], note=note))
