@@ -510,5 +510,7 @@ import_gx_in_background()
 assert not [t for t in threading.enumerate() if t.name == "import-great-expectations"]
 print("ok")
 """
-    done = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True, cwd=settings.PROJECT_ROOT)
+    done = subprocess.run(
+        [sys.executable, "-c", code], check=False, capture_output=True, text=True, cwd=settings.PROJECT_ROOT
+    )
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]
