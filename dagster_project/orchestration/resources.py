@@ -30,8 +30,7 @@ class WarehouseDbtCli(DbtCliResource):
     - it starts `dbt --version` in a subprocess (a whole dbt start-up) to tell dbt Core from the Fusion engine:
       the `dbt` it runs is the dbt-core this environment installs (`uv.lock`), whose version the package says;
     - it builds a dbt adapter, parsing dbt's macros, for `fetch_row_counts()` and `fetch_column_metadata()`:
-      the dbt step only streams dbt's events (orchestration/assets_dbt.py), and on DuckDB the adapter would
-      otherwise make dagster-dbt hold every event until dbt exits.
+      the dbt step only streams dbt's events (orchestration/assets_dbt.py) and calls neither.
 
     Both are private methods of the locked dagster-dbt; tests/test_dbt_cli_resource.py fails if an upgrade
     renames them, or if the version here differs from what `dbt --version` prints."""
