@@ -25,6 +25,7 @@ import contextlib
 import functools
 import hashlib
 import importlib.metadata
+import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -167,14 +168,22 @@ def decide(con: duckdb.DuckDBPyConnection, others: dict[str, str], *, force: boo
     build database, where the publish finds it."""
     decision = Decision(fingerprint(con, others), published_fingerprint(), forced=force)
     if not decision.up_to_date:
-        record(con, decision.fingerprint)
+        record(con, decision.fingerprint, others, forced=force)
     return decision
 
 
-def record(con: duckdb.DuckDBPyConnection, value: str) -> None:
+def record(
+    con: duckdb.DuckDBPyConnection, value: str, others: dict[str, str] | None = None, *, forced: bool = False
+) -> None:
     """Keep the fingerprint of the inputs this build is made from in the build database
-    (`refresh_inputs`), where the publish takes it from into publish_log."""
-    con.execute("create or replace table refresh_inputs as select ?::varchar as input_fingerprint", [value])
+    (`refresh_inputs`), where the publish takes it from into publish_log; with the digests `others` of
+    its non-raw inputs and whether the refresh was forced, from which the dbt step decides what it may
+    keep (build_state.py)."""
+    con.execute(
+        "create or replace table refresh_inputs as "
+        "select ?::varchar as input_fingerprint, ?::varchar as inputs, ?::boolean as forced",
+        [value, json.dumps(others, sort_keys=True) if others is not None else None, forced],
+    )
 
 
 def recorded(con: duckdb.DuckDBPyConnection) -> str | None:
@@ -184,6 +193,18 @@ def recorded(con: duckdb.DuckDBPyConnection) -> str | None:
     except duckdb.CatalogException:
         return None
     return row[0] if row else None
+
+
+def recorded_inputs(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str] | None, bool]:
+    """The digests of the non-raw inputs recorded by this build's refresh (None when it recorded none: a
+    build database written before they were recorded), and whether the refresh was forced."""
+    try:
+        row = con.execute("select inputs, forced from refresh_inputs").fetchone()
+    except (duckdb.BinderException, duckdb.CatalogException):
+        return None, False
+    if not row:
+        return None, False
+    return (json.loads(row[0]) if row[0] else None), bool(row[1])
 
 
 def _ingestion_has_nothing_to_read(con: duckdb.DuckDBPyConnection) -> bool:
