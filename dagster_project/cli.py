@@ -221,6 +221,11 @@ def _refresh_text(outcome: dict) -> str:
         "  states: " + ", ".join(f"{k} {v}" for k, v in sorted(outcome["ingest"].get("states", {}).items())),
         f"  figures: {figures.get('flagged', '?')} flagged, {figures.get('withheld', '?')} withheld until reviewed",
     ]
+    if summary.get("kept_by_dbt"):
+        lines.append(
+            f"  dbt: kept {len(summary['kept_by_dbt'])} models and seeds as built (they depend on neither the new "
+            "files nor the reviews); rebuilt the rest"
+        )
     checks = outcome["checks"]
     if checks is not None:
         lines.append(

@@ -139,3 +139,53 @@ def test_the_warehouse_kept_step_by_step_equals_a_fresh_full_build(small_world, 
             full_builds[key] = _tables(fresh)
         kept = _tables(warehouse)
         assert kept == full_builds[key], f"after {step}: {[t for t in kept if kept[t] != full_builds[key].get(t)]}"
+
+
+def _nodes_dbt_ran(run_id: str) -> set[str]:
+    """The unique ids of the nodes the run's `dbt build` ran, from its own target folder."""
+    (folder,) = (dx_settings.DBT_PROJECT_DIR / "target").glob(f"dbt_models-{run_id[:7]}-*")
+    return {r["unique_id"] for r in json.loads((folder / "run_results.json").read_text(encoding="utf-8"))["results"]}
+
+
+def test_a_refresh_keeps_what_no_new_input_feeds_and_still_equals_a_full_build(small_world, tmp_path_factory):
+    """Issue 14, item 2: after a new file and after an accepted flag, dbt rebuilds only the nodes descending from
+    the ingestion tables and the reviews, keeps the registry's models, the seeds and the dimensions, and the
+    published tables equal a fresh full build; after a registry change it rebuilds everything."""
+    from dagster_project.warehouse import build_state
+    from dagster_project.warehouse.dbt import dbt_project
+
+    base, _ = small_world
+    work = tmp_path_factory.mktemp("kept")
+    raw, registry, reviews, warehouse = work / "raw", work / "registry", work / "reviews.csv", work / "wh"
+    shutil.copytree(base / "raw", raw)
+    shutil.copytree(base / "registry", registry)
+    shutil.copy2(base / "reviewed_values.csv", reviews)
+    warehouse.mkdir()
+    for name in ("build.duckdb", "dx.duckdb"):
+        shutil.copy2(base / "wh" / name, warehouse / name)
+    env = {"DX_REGISTRY_DIR": str(registry), "DX_REVIEWS_FILE": str(reviews)}
+    kept = build_state.unaffected_nodes(dbt_project.manifest_path)
+    kept_models = {n["name"] for n in kept if n["resource_type"] in ("model", "seed")}
+    all_built = {n["unique_id"] for n in _built_nodes()}
+    for step, keeps in (("new file", True), ("registry row", False), ("accepted flag", True)):
+        _apply(step, raw, registry, reviews, warehouse)
+        summary = _refresh(raw, warehouse, env)
+        assert summary["published"], f"{step}: {summary['why']}"
+        ran = _nodes_dbt_ran(summary["run_id"])
+        if keeps:
+            assert set(summary["kept_by_dbt"]) == kept_models, step
+            assert ran == all_built - {n["unique_id"] for n in kept}, step
+        else:
+            assert summary["kept_by_dbt"] == [], step
+            assert ran == all_built, step
+        fresh = tmp_path_factory.mktemp("fresh") / "wh"
+        assert _refresh(raw, fresh, env, "--force")["published"]
+        expected, got = _tables(fresh), _tables(warehouse)
+        assert got == expected, f"after {step}: {[t for t in got if got[t] != expected.get(t)]}"
+
+
+def _built_nodes() -> list[dict]:
+    from dagster_project.warehouse.dbt import dbt_project
+
+    manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
+    return [n for n in manifest["nodes"].values() if n["resource_type"] in ("model", "seed", "snapshot", "test")]

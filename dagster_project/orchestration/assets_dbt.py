@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetObservation, MetadataValue
+from dagster import AssetExecutionContext, AssetObservation, MaterializeResult, MetadataValue
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from dagster_duckdb import DuckDBResource
 
@@ -20,7 +20,7 @@ from dagster_project import settings
 from dagster_project.orchestration.assets_ingest import WRITER_POOL
 from dagster_project.orchestration.retries import retry_transient_errors
 from dagster_project.quality.gx_runner import import_gx_in_background
-from dagster_project.warehouse import pg, pg_load
+from dagster_project.warehouse import build_state, fingerprint, pg, pg_load
 from dagster_project.warehouse.dbt import dbt_project
 
 
@@ -43,10 +43,13 @@ class LayeredTranslator(DagsterDbtTranslator):
         return fqn[1] if len(fqn) > 2 else "transform"
 
 
+TRANSLATOR = LayeredTranslator()
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
-    dagster_dbt_translator=LayeredTranslator(),
+    dagster_dbt_translator=TRANSLATOR,
     pool=WRITER_POOL,
 )
 def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBResource):
@@ -56,16 +59,64 @@ def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, duckdb: Duck
     (tests/test_dbt_unit_tests.py), not in every refresh: on the town sample they were a third of
     dbt's node time."""
     with retry_transient_errors(context.retry_number):
+        keep, built_from = _what_to_keep(context, duckdb)
         if settings.uses_postgres():
             schema = pg.build_schema(context.run.run_id)
             yield from _copy_inputs_to_postgres(context, duckdb, schema)
             env = pg.dbt_env(settings.warehouse_url(), schema)
         else:
             env = {}
+        yield from _carried_over(context, keep)  # upstream of everything rebuilt: first, in topological order
+        # the kept nodes left out; a test still in when any of its parents is rebuilt (cautious)
+        names = " ".join(node["name"] for node in keep)
+        exclude = ["--exclude", names, "--indirect-selection", "cautious"] if keep else []
         import_gx_in_background()  # the checks after this step need GX: its import overlaps dbt's run
         with _environment(env):
-            yield from dbt.cli(["build", "--exclude-resource-type", "unit_test"], context=context).stream()
+            yield from dbt.cli(["build", "--exclude-resource-type", "unit_test", *exclude], context=context).stream()
+        if built_from is not None:
+            with duckdb.get_connection() as con:
+                build_state.remember(con, built_from)
     prune_run_targets(dbt_project.project_dir / dbt_project.target_path)
+
+
+def _what_to_keep(context: AssetExecutionContext, build_db: DuckDBResource) -> tuple[tuple[dict, ...], dict | None]:
+    """The dbt nodes this build may keep as they are (build_state.py), and the inputs to record as what the
+    graph is built from once the build has succeeded (None: record nothing, as on PostgreSQL or for a subset)."""
+    with build_db.get_connection() as con:
+        was_built_from = build_state.forget(con)  # before dbt changes anything: a failed build leaves nothing
+        inputs, forced = fingerprint.recorded_inputs(con)
+    whole_graph = (
+        context.selected_asset_keys == context.assets_def.keys
+        and context.selected_asset_check_keys == context.assets_def.check_keys
+    )
+    if settings.uses_postgres() or not whole_graph or inputs is None:
+        return (), None
+    keep = build_state.unaffected_nodes(dbt_project.manifest_path)
+    if forced or not keep or not build_state.can_keep_unaffected(was_built_from, inputs):
+        why = "forced" if forced else "the registry, the dbt project or the code changed since the kept build"
+        context.log.info("dbt rebuilds every node (%s)", "a first build" if was_built_from is None else why)
+        return (), inputs
+    context.log.info(
+        "dbt keeps %d nodes that descend from neither the ingestion tables nor the reviews: the registry, the dbt "
+        "project and the code are those they were built from",
+        len(keep),
+    )
+    return keep, inputs
+
+
+def _carried_over(context: AssetExecutionContext, keep: tuple[dict, ...]) -> Iterator[MaterializeResult]:
+    """A result for each kept model and seed, so the steps after dbt run; its metadata says it was kept."""
+    for node in keep:
+        key = TRANSLATOR.get_asset_key(node)
+        if node["resource_type"] in ("model", "seed") and key in context.selected_asset_keys:
+            yield MaterializeResult(
+                asset_key=key,
+                metadata={
+                    build_state.CARRIED_OVER: True,
+                    "why": "kept as built by an earlier refresh: it descends from neither the ingestion tables nor "
+                    "the reviews, and the registry, dbt project and code are those it was built from",
+                },
+            )
 
 
 def _copy_inputs_to_postgres(context: AssetExecutionContext, build_db: DuckDBResource, schema: str):

@@ -27,6 +27,7 @@ from dagster_project.orchestration.jobs import REFRESH_JOB
 from dagster_project.orchestration.refresh_log import append_run_summary, up_to_date_why
 from dagster_project.orchestration.sensors import sensor_interval
 from dagster_project.warehouse.audit import AuditMissing, read_audit
+from dagster_project.warehouse.build_state import CARRIED_OVER
 from dagster_project.warehouse.connection import (
     READ_ERRORS,
     WarehouseUnavailable,
@@ -173,6 +174,8 @@ def build_run_summary(instance: DagsterInstance, run_id: str) -> dict:
         "why": why,
         "published_file": published_location() if published else None,
         "failures": failures,
+        # dbt models and seeds kept as built, not rebuilt (warehouse/build_state.py)
+        "kept_by_dbt": sorted(key for key, metadata in mats.items() if CARRIED_OVER in metadata),
         "steps": _step_seconds(instance, run_id),
         "checks": _check_outcomes(instance, run_id),
     }
