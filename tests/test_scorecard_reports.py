@@ -203,3 +203,33 @@ def test_the_printed_workbook_has_its_title_block_and_withheld_shares_with_their
     assert any(0 < v < 1 for v in shares), "the sample world withholds shares below 1 %"
     for value in shares:
         assert vn_format.percent(value) in text, f"withheld share {value} printed as {vn_format.percent(value)}"
+
+
+def test_a_withheld_flag_on_a_whole_report_with_no_names_still_makes_both_reports(reports, tmp_path):
+    """A flag on a whole report (repeated figures) names no figure, and an agency may have no Vietnamese name:
+    the NULLs reach the writers as None or NaN, and a NaN handed to xlsxwriter as text stopped the workbook."""
+    import shutil
+
+    from dagster_project.reports.data import load_scorecard
+    from dagster_project.reports.html import render_html
+
+    copy = tmp_path / "dx.duckdb"
+    shutil.copy2(reports / "dx.duckdb", copy)
+    with duckdb.connect(str(copy)) as con:
+        flag_id, agency = con.execute(
+            "select flag_id, agency_code from mart_withheld_figures order by flag_id limit 1"
+        ).fetchone()
+        con.execute(
+            "update mart_withheld_figures set figure = null, figure_name_vi = null, agency_name_vi = null, "
+            "reason_vi = null where flag_id = ?",
+            [flag_id],
+        )
+    data = load_scorecard(copy)
+    rows = data.withheld[data.withheld["agency_code"] == agency]
+    assert rows["figure_vi"].isna().any()
+    book = load_workbook(excel.write_workbook(data, tmp_path / "workbook.xlsx"), read_only=True)
+    written = [row for row in book[excel.WITHHELD_SHEET].iter_rows(values_only=True) if agency in row]
+    assert written, "the flag's row is in the withheld sheet, under the agency's code"
+    assert all(isinstance(cell, str | int | float) or cell is None for row in written for cell in row)
+    assert "nan" not in {str(cell).lower() for row in written for cell in row}
+    assert ">nan<" not in render_html(data).lower()

@@ -122,6 +122,12 @@ def _missing(value: object) -> bool:
     return value is None or pd.isna(value)
 
 
+def _text(*candidates: object) -> str:
+    """The first of `candidates` that is present, as text; empty when none is. A NULL read into a frame is None
+    or NaN depending on its column, and xlsxwriter writes a NaN handed to `write` as a number, which it refuses."""
+    return next((str(value) for value in candidates if not _missing(value)), "")
+
+
 def _sheet(
     book: xlsxwriter.Workbook,
     fmt: _Formats,
@@ -194,9 +200,9 @@ def _indicator_rows(sheet: Worksheet, fmt: _Formats, rows: pd.DataFrame) -> None
         has_value = not _missing(r.value_pct)
         css, vi, _ = status_words(r.meets_target, r.period_complete, has_value)
         sheet.write(i, 0, n, fmt.center)
-        sheet.write(i, 1, r.agency_vi, fmt.text)
-        sheet.write(i, 2, r.indicator_vi, fmt.text)
-        sheet.write(i, 3, r.indicator_code, fmt.text)
+        sheet.write_string(i, 1, _text(r.agency_vi), fmt.text)
+        sheet.write_string(i, 2, _text(r.indicator_vi), fmt.text)
+        sheet.write_string(i, 3, _text(r.indicator_code), fmt.text)
         sheet.write(i, 4, vn_format.period_label(r.period_code), fmt.text)
         for col, count in ((5, r.numerator), (6, r.denominator)):
             if _missing(count):
@@ -207,7 +213,7 @@ def _indicator_rows(sheet: Worksheet, fmt: _Formats, rows: pd.DataFrame) -> None
             sheet.write_number(i, 7, float(r.value_pct) / 100, fmt.percent(r.value_pct))
         else:
             sheet.write_blank(i, 7, None, fmt.text)
-        sheet.write(i, 8, r.target_text, fmt.center)
+        sheet.write_string(i, 8, _text(r.target_text), fmt.center)
         sheet.write(i, 9, vi, fmt.status[css])
         _fit_row(sheet, i, INDICATOR_COLUMNS, {1: r.agency_vi, 2: r.indicator_vi})
 
@@ -283,7 +289,7 @@ def write_workbook(data: ScorecardData, path: Path) -> Path:
         sheet.write_number(i, 4, float(r.regular_spending_vnd), fmt.number(vn_format.EXCEL_FORMATS["count"]))
         # a share against a floor keeps three decimals: 0,499 % must not print as the floor's 0,5 %
         sheet.write_number(i, 5, float(r.share_pct) / 100, fmt.number(vn_format.excel_percent_format(3)))
-        sheet.write(i, 6, r.floor_text, fmt.center)
+        sheet.write_string(i, 6, _text(r.floor_text), fmt.center)
         sheet.write(i, 7, vi, fmt.status[css])
     _finish_table(sheet, len(data.budget), BUDGET_COLUMNS)
 
@@ -301,8 +307,8 @@ def write_workbook(data: ScorecardData, path: Path) -> Path:
         i = HEADER_ROW + n
         unit = flagged_value_unit(r.rule_code)
         sheet.write(i, 0, n, fmt.center)
-        sheet.write(i, 1, r.agency_vi or r.agency_code, fmt.text)
-        sheet.write(i, 2, r.figure_vi, fmt.text)
+        sheet.write_string(i, 1, _text(r.agency_vi, r.agency_code), fmt.text)
+        sheet.write_string(i, 2, _text(r.figure_vi), fmt.text)  # none for a whole-report flag
         sheet.write(i, 3, vn_format.period_label(r.period_code), fmt.text)
         if unit == "percent":
             sheet.write_number(i, 4, float(r.value) / 100, fmt.percent(r.value))
@@ -310,7 +316,7 @@ def write_workbook(data: ScorecardData, path: Path) -> Path:
             decimals = vn_format.percent_decimals(r.value)
             sheet.write_number(i, 4, float(r.value), fmt.number(vn_format.excel_number_format(decimals)))
         sheet.write(i, 5, VALUE_UNIT_WORDS[unit], fmt.center)
-        sheet.write(i, 6, r.reason_vi, fmt.text)
+        sheet.write_string(i, 6, _text(r.reason_vi), fmt.text)
         where = " · ".join(str(x) for x in (r.raw_path, r.sheet_name, r.source_row) if not _missing(x))
         sheet.write(i, 7, where, fmt.text)
         _fit_row(sheet, i, WITHHELD_COLUMNS, {1: r.agency_vi, 2: r.figure_vi, 6: r.reason_vi, 7: where})
