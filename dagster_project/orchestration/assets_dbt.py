@@ -5,6 +5,7 @@ reviews from the build database, the registry's files — into the run's own bui
 """
 
 import contextlib
+import logging
 import os
 import shutil
 import time
@@ -96,12 +97,34 @@ def _what_to_keep(context: AssetExecutionContext, build_db: DuckDBResource) -> t
         why = "forced" if forced else "the registry, the dbt project or the code changed since the kept build"
         context.log.info("dbt rebuilds every node (%s)", "a first build" if was_built_from is None else why)
         return (), inputs
+    tests = {node["name"] for node in keep if node["resource_type"] == "test"}
     context.log.info(
-        "dbt keeps %d nodes that descend from neither the ingestion tables nor the reviews: the registry, the dbt "
-        "project and the code are those they were built from",
-        len(keep),
+        "dbt keeps %d models and seeds that descend from neither the ingestion tables nor the reviews, and leaves "
+        "their %d tests (no result in this run): the registry, the dbt project and the code are those they were "
+        "built from",
+        len(keep) - len(tests),
+        len(tests),
     )
+    _KEPT_TESTS.clear()
+    _KEPT_TESTS.update(tests)
     return keep, inputs
+
+
+# The dbt tests of the nodes this run keeps. Dagster warns, once per later step, of each blocking check a step
+# gave no result for; a kept node's test has none by design, and the line above says so once.
+_KEPT_TESTS: set[str] = set()
+
+
+class _KeptTestsFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "emitted no result in step 'dbt_models'" not in message:
+            return True
+        check_key = message.split("'", 2)[1]  # 'asset:check_name'
+        return check_key.rpartition(":")[2] not in _KEPT_TESTS
+
+
+logging.getLogger("dagster._core.execution.plan.active").addFilter(_KeptTestsFilter())
 
 
 def _carried_over(context: AssetExecutionContext, keep: tuple[dict, ...]) -> Iterator[MaterializeResult]:
