@@ -205,25 +205,30 @@ def test_the_printed_workbook_has_its_title_block_and_withheld_shares_with_their
         assert vn_format.percent(value) in text, f"withheld share {value} printed as {vn_format.percent(value)}"
 
 
-def test_a_withheld_flag_on_a_whole_report_with_no_names_still_makes_both_reports(reports, tmp_path):
+def test_a_withheld_flag_on_a_whole_report_with_no_names_still_makes_every_report(reports, tmp_path):
     """A flag on a whole report (repeated figures) names no figure, and an agency may have no Vietnamese name:
-    the NULLs reach the writers as None or NaN, and a NaN handed to xlsxwriter as text stopped the workbook."""
+    the NULLs reach the writers as None or NaN, and a NaN handed to xlsxwriter as text stopped the workbooks
+    (the town's and the unit's feedback workbook)."""
     import shutil
 
     from dagster_project.reports.data import load_scorecard
+    from dagster_project.reports.feedback import build_feedback
     from dagster_project.reports.html import render_html
 
     copy = tmp_path / "dx.duckdb"
     shutil.copy2(reports / "dx.duckdb", copy)
     with duckdb.connect(str(copy)) as con:
         flag_id, agency = con.execute(
-            "select flag_id, agency_code from mart_withheld_figures order by flag_id limit 1"
+            "select flag_id, agency_code from mart_withheld_figures "
+            "order by agency_code in (select agency_code from dim_agency where agency_type = 'town_office'), flag_id "
+            "limit 1"
         ).fetchone()
         con.execute(
             "update mart_withheld_figures set figure = null, figure_name_vi = null, agency_name_vi = null, "
             "reason_vi = null where flag_id = ?",
             [flag_id],
         )
+        con.execute("update dq_flagged_values set indicator_code = null, item_code = null where flag_id = ?", [flag_id])
     data = load_scorecard(copy)
     rows = data.withheld[data.withheld["agency_code"] == agency]
     assert rows["figure_vi"].isna().any()
@@ -233,3 +238,9 @@ def test_a_withheld_flag_on_a_whole_report_with_no_names_still_makes_both_report
     assert all(isinstance(cell, str | int | float) or cell is None for row in written for cell in row)
     assert "nan" not in {str(cell).lower() for row in written for cell in row}
     assert ">nan<" not in render_html(data).lower()
+    feedback = tmp_path / "feedback"
+    build_feedback(copy, feedback, agency=agency)
+    unit_book = load_workbook(feedback / f"{agency}.xlsx", read_only=True)
+    cells = {str(c).lower() for ws in unit_book for row in ws.iter_rows(values_only=True) for c in row}
+    assert "nan" not in cells
+    assert ">nan<" not in (feedback / f"{agency}.html").read_text(encoding="utf-8").lower()

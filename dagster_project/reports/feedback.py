@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import html
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -654,6 +655,8 @@ def write_unit_workbook(unit: UnitFeedback, data: FeedbackData, path: Path) -> P
         row += 1
 
     def put(row: int, first: int, span: int, value: object, cell_format) -> None:
+        if isinstance(value, float) and math.isnan(value):  # a NULL read into a float column: no figure
+            value = None
         if isinstance(value, dt.date):
             value = dt.datetime.combine(value, dt.time())
         if span > 1:
