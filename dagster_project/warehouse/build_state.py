@@ -35,8 +35,6 @@ BUILT_RESOURCE_TYPES = ("model", "seed", "snapshot", "test")
 # The metadata key marking the Dagster materialisation of a node kept rather than rebuilt.
 CARRIED_OVER = "dx/carried_over"
 
-_BUILT_INPUTS_DDL = "create or replace table dbt_built_inputs as select ?::varchar as inputs"
-
 
 def structural(inputs: dict[str, str]) -> dict[str, str]:
     return {name: inputs[name] for name in STRUCTURAL_INPUTS}
@@ -55,7 +53,10 @@ def forget(con: duckdb.DuckDBPyConnection) -> dict[str, str] | None:
 
 def remember(con: duckdb.DuckDBPyConnection, inputs: dict[str, str]) -> None:
     """Record that every table of the dbt graph now stands as built from `inputs` (after a whole-graph build)."""
-    con.execute(_BUILT_INPUTS_DDL, [json.dumps(structural(inputs), sort_keys=True)])
+    con.execute(
+        "create or replace table dbt_built_inputs as select ?::varchar as inputs",
+        [json.dumps(structural(inputs), sort_keys=True)],
+    )
 
 
 def can_keep_unaffected(built_from: dict[str, str] | None, inputs: dict[str, str] | None) -> bool:
