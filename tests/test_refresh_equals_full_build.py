@@ -75,6 +75,19 @@ def small_world(tmp_path_factory):
     return base, _tables(base / "wh")
 
 
+def _copy_of_world(base: Path, work: Path) -> tuple[Path, Path, Path, Path, dict]:
+    """The small world's raw tree, registry, reviews and refreshed warehouse, copied under `work` to be changed
+    step by step: (raw, registry, reviews, warehouse, the environment a refresh of them needs)."""
+    raw, registry, reviews, warehouse = work / "raw", work / "registry", work / "reviews.csv", work / "wh"
+    shutil.copytree(base / "raw", raw)
+    shutil.copytree(base / "registry", registry)
+    shutil.copy2(base / "reviewed_values.csv", reviews)
+    warehouse.mkdir()
+    for name in ("build.duckdb", "dx.duckdb"):
+        shutil.copy2(base / "wh" / name, warehouse / name)
+    return raw, registry, reviews, warehouse, {"DX_REGISTRY_DIR": str(registry), "DX_REVIEWS_FILE": str(reviews)}
+
+
 def _apply(step: str, raw: Path, registry: Path, reviews: Path, warehouse: Path) -> None:
     n = next(_counter)
     folder = raw / f"2025-11-{1 + n % 28:02d}"
@@ -115,15 +128,7 @@ def _apply(step: str, raw: Path, registry: Path, reviews: Path, warehouse: Path)
 @given(steps=st.lists(st.sampled_from(STEPS), min_size=1, max_size=2))
 def test_the_warehouse_kept_step_by_step_equals_a_fresh_full_build(small_world, tmp_path_factory, steps):
     base, first_tables = small_world
-    work = tmp_path_factory.mktemp("steps")
-    raw, registry, reviews, warehouse = work / "raw", work / "registry", work / "reviews.csv", work / "wh"
-    shutil.copytree(base / "raw", raw)
-    shutil.copytree(base / "registry", registry)
-    shutil.copy2(base / "reviewed_values.csv", reviews)
-    warehouse.mkdir()
-    for name in ("build.duckdb", "dx.duckdb"):
-        shutil.copy2(base / "wh" / name, warehouse / name)
-    env = {"DX_REGISTRY_DIR": str(registry), "DX_REVIEWS_FILE": str(reviews)}
+    raw, registry, reviews, warehouse, env = _copy_of_world(base, tmp_path_factory.mktemp("steps"))
     full_builds: dict[str, dict[str, str]] = {_digest_inputs(raw, registry, reviews): first_tables}
     for step in steps:
         _apply(step, raw, registry, reviews, warehouse)
@@ -155,15 +160,7 @@ def test_a_refresh_keeps_what_no_new_input_feeds_and_still_equals_a_full_build(s
     from dagster_project.warehouse.dbt import dbt_project
 
     base, _ = small_world
-    work = tmp_path_factory.mktemp("kept")
-    raw, registry, reviews, warehouse = work / "raw", work / "registry", work / "reviews.csv", work / "wh"
-    shutil.copytree(base / "raw", raw)
-    shutil.copytree(base / "registry", registry)
-    shutil.copy2(base / "reviewed_values.csv", reviews)
-    warehouse.mkdir()
-    for name in ("build.duckdb", "dx.duckdb"):
-        shutil.copy2(base / "wh" / name, warehouse / name)
-    env = {"DX_REGISTRY_DIR": str(registry), "DX_REVIEWS_FILE": str(reviews)}
+    raw, registry, reviews, warehouse, env = _copy_of_world(base, tmp_path_factory.mktemp("kept"))
     kept = build_state.unaffected_nodes(dbt_project.manifest_path)
     kept_models = {n["name"] for n in kept if n["resource_type"] in ("model", "seed")}
     all_built = {n["unique_id"] for n in _built_nodes()}
