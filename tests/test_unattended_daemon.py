@@ -1,8 +1,9 @@
-"""The unattended path end to end, started as README "Running unattended" starts it: `dagster-daemon`
-and `dagster-webserver` on 127.0.0.1, a temporary DAGSTER_HOME holding deploy/dagster.yaml, and no
-virtual environment on PATH. A raw tree lands; the raw-tree sensor (on by default) starts a refresh
-that publishes dx.duckdb and whose summary line the run-status sensor writes; then the UI, in
-headless Chromium, shows the code location loaded, the asset graph and that run's success.
+"""The unattended path end to end, started as README "Running unattended" starts it: `dagster instance
+migrate` on a temporary DAGSTER_HOME holding deploy/dagster.yaml, then `dagster-daemon` and
+`dagster-webserver` on 127.0.0.1, with no virtual environment on PATH. A raw tree lands; the raw-tree
+sensor (on by default) starts a refresh that publishes dx.duckdb and whose summary line the run-status
+sensor writes; then the UI, in headless Chromium, shows the code location loaded, the asset graph and
+that run's success.
 
 The world is a small synthetic one (2 communes, 1 year): the refresh's cost here is dbt's and the
 checks' fixed start-up, not the data. DX_SENSOR_INTERVAL_SECONDS makes the sensors look every few
@@ -155,6 +156,8 @@ def test_a_file_landing_starts_a_daemon_run_that_publishes_logs_and_shows_in_the
     )
     port = _free_port()
     logs = [tmp_path / "daemon.log", tmp_path / "webserver.log"]
+    # README's order: the instance's storage exists before two processes open it
+    subprocess.run([str(BIN / "dagster"), "instance", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
     daemon = _start([str(BIN / "dagster-daemon"), "run", "-m", LOCATION], env, logs[0])
     webserver = None
     try:
