@@ -52,6 +52,17 @@ def _small_world(base: Path) -> tuple[Path, Path]:
     return base / "world", town_and_world_registry(base / "world_reg", base / "registry")
 
 
+def _held_out(base: Path, world: Path) -> Path:
+    """One ordinary report of the world, moved aside so it can land later as the next day's only new file."""
+    from stage_world import held_out_file  # the bench's rule for an ordinary new report
+
+    held = held_out_file(json.loads((base / "manifest.json").read_text(encoding="utf-8")))
+    parked = base / "later" / Path(held).name
+    parked.parent.mkdir()
+    os.rename(world / held, parked)
+    return parked
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -113,10 +124,15 @@ def _raw_tree_sensor_tick(port: int) -> dict | None:
     return {"sensor": sensor["sensorState"]["status"], **ticks[-1]} if ticks else None
 
 
-def _sensor_run(port: int) -> dict | None:
+def _sensor_run(port: int, after: set[str] = frozenset()) -> dict | None:
+    """The raw-tree sensor's finished run, other than those in `after`."""
     for run in _graphql(port, RUNS)["runsOrError"]["results"]:
         tags = {t["key"]: t["value"] for t in run["tags"]}
-        if tags.get("dagster/sensor_name") == "raw_tree_sensor" and run["status"] in ("SUCCESS", "FAILURE", "CANCELED"):
+        if (
+            tags.get("dagster/sensor_name") == "raw_tree_sensor"
+            and run["status"] in ("SUCCESS", "FAILURE", "CANCELED")
+            and run["runId"] not in after
+        ):
             return run
     return None
 
@@ -141,6 +157,7 @@ def _dismiss_community_prompt(page) -> None:
 def test_a_file_landing_starts_a_daemon_run_that_publishes_logs_and_shows_in_the_ui(tmp_path):
     started = time.monotonic()
     world, registry = _small_world(tmp_path)
+    later = _held_out(tmp_path, world)
     home, raw, warehouse = tmp_path / "dagster_home", tmp_path / "raw", tmp_path / "warehouse"
     home.mkdir()
     raw.mkdir()
@@ -187,6 +204,24 @@ def test_a_file_landing_starts_a_daemon_run_that_publishes_logs_and_shows_in_the
         assert summary["status"] == "SUCCESS" and summary["published"] is True, summary
         assert summary["files"]["new"] == summary["files"]["seen"] > 0
         assert "all blocking checks passed" in summary["why"]
+        assert summary["kept_by_dbt"] == [], summary  # the first build builds everything
+
+        # the next day one report lands: the second run rebuilds what it feeds and keeps the rest as built
+        os.rename(later.parent, raw / (dt.date.today() + dt.timedelta(days=1)).isoformat())  # at once, as before
+        second = _wait_for("the second refresh run to finish", lambda: _sensor_run(port, {run_id}), logs)
+        assert second["status"] == "SUCCESS" and second["jobName"] == "refresh", second
+        summary2 = _wait_for(
+            "the second run's summary line",
+            lambda: _summary_line(warehouse / "logs" / "refresh.jsonl", second["runId"]),
+            logs,
+            120,
+        )
+        assert summary2["published"] is True and summary2["files"]["new"] == 1, summary2
+        assert "dim_agency" in summary2["kept_by_dbt"], summary2  # the registry's models, kept
+        with duckdb.connect(str(warehouse / "dx.duckdb"), read_only=True) as con:
+            published = [row[0] for row in con.execute("select publish_id from publish_log order by 1").fetchall()]
+            assert sorted(published) == sorted([run_id, second["runId"]]), published
+            assert con.execute("select count(*) from dim_agency").fetchone()[0] > 0
 
         with chromium_page(1400, 900) as page:
             ui = f"http://127.0.0.1:{port}"
@@ -209,10 +244,11 @@ def test_a_file_landing_starts_a_daemon_run_that_publishes_logs_and_shows_in_the
             assert "raw_tree_sensor" in text and "Success" in text and "Failure" not in text, text
             page.screenshot(path=str(tmp_path / "ui_runs.png"))
 
-            page.goto(f"{ui}/runs/{run_id}")
-            page.get_by_text("Success", exact=True).first.wait_for(timeout=60000)
-            page.get_by_text("scorecard_reports").first.wait_for(timeout=60000)
-            page.screenshot(path=str(tmp_path / "ui_run.png"))
+            for shown, png in ((run_id, "ui_run.png"), (second["runId"], "ui_second_run.png")):
+                page.goto(f"{ui}/runs/{shown}")
+                page.get_by_text("Success", exact=True).first.wait_for(timeout=60000)
+                page.get_by_text("scorecard_reports").first.wait_for(timeout=60000)
+                page.screenshot(path=str(tmp_path / png))
         print(f"unattended path: {time.monotonic() - started:.0f} s in all, run {run_seconds:.0f} s from the drop")
     finally:
         for proc in (webserver, daemon):
